@@ -1,0 +1,45 @@
+"""Settings, read from ``HOMEWARD_*`` environment variables (or a ``.env`` file).
+
+Built once at an entry point (the CLI, ``create_app``) and passed down; nothing
+reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where Homeward keeps its SQLite database and files unless told otherwise."""
+    return Path(platformdirs.user_data_dir("homeward", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting Homeward reads.  See docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="HOMEWARD_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    """SQLAlchemy URL; empty means ``sqlite:///<data_dir>/homeward.sqlite3``."""
+    sql_echo: bool = False
+    case_number_prefix: str = "HW"
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force, creating the data directory for SQLite."""
+        if self.database_url:
+            return normalise_database_url(self.database_url)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'homeward.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

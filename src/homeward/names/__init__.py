@@ -1,0 +1,1 @@
+"""Cross-script names, places and dates: pure functions and the data they use."""

@@ -1,0 +1,232 @@
+"""Normalisation of name values as they arrive from reports, lists and imports.
+
+A name value is brought to one canonical spelling in its own script:
+Unicode NFC, lower case, one apostrophe (``'``), one hyphen (``-``) without
+spaces around it, single spaces, initials as ``"о."``, stress marks removed.
+
+Look-alike letters are repaired: a Latin ``i`` or ``o`` typed inside a
+Cyrillic word (the keys sit in the same place on Ukrainian keyboards) becomes
+the Cyrillic letter, and the reverse for Cyrillic letters inside a Latin word.
+Every repair is recorded, so a case worker can see what was changed.
+
+>>> result = normalize_name("Олександр  КОВАЛЕНКO")
+>>> result.text
+'олександр коваленко'
+>>> result.repairs[0].found, result.repairs[0].replaced_by
+('O', 'О')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+Script = Literal["cyrillic", "latin", "mixed", "none"]
+
+APOSTROPHE = "'"
+_APOSTROPHES = "'’ʼ`´‘′ʹʻ＇"
+_HYPHENS = "‐‑‒–—―−﹣－"
+_STRESS_MARKS = {"\u0301", "\u0300"}
+
+# Latin letters that look like Cyrillic ones, and the Cyrillic letter meant.
+# "i" maps to the Ukrainian "і" (same key, same glyph).
+_LATIN_TO_CYRILLIC = {
+    "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М",
+    "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У", "a": "а", "c": "с", "e": "е",
+    "i": "і", "k": "к", "o": "о", "p": "р", "x": "х", "y": "у", "ï": "ї", "Ï": "Ї",
+}  # fmt: skip
+_CYRILLIC_TO_LATIN = {
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "К": "K", "М": "M",
+    "О": "O", "Р": "P", "Т": "T", "Х": "X", "У": "Y", "а": "a", "с": "c", "е": "e",
+    "і": "i", "к": "k", "о": "o", "р": "p", "х": "x", "у": "y", "ї": "ï", "Ї": "Ï",
+}  # fmt: skip
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_NOT_NAME = re.compile(r"[^\w'\-. ]+|\d+|_", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One look-alike letter replaced inside a word.
+
+    ``word`` is the word as received, ``found`` the letter typed, and
+    ``replaced_by`` the letter of the word's own script put in its place.
+    """
+
+    word: str
+    position: int
+    found: str
+    replaced_by: str
+
+    def describe(self) -> str:
+        """Say the repair in words.
+
+        >>> Repair("Iван", 0, "I", "І").describe()
+        "Latin 'I' in 'Iван' read as Cyrillic 'І'"
+        """
+        found_script = "Latin" if _is_latin(self.found) else "Cyrillic"
+        meant_script = "Cyrillic" if found_script == "Latin" else "Latin"
+        return (
+            f"{found_script} {self.found!r} in {self.word!r} "
+            f"read as {meant_script} {self.replaced_by!r}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedName:
+    """A normalised name value: ``text`` and the look-alike ``repairs`` made."""
+
+    text: str
+    repairs: tuple[Repair, ...] = ()
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """The words of the name; hyphenated parts stay one token."""
+        return tuple(self.text.split()) if self.text else ()
+
+
+def _is_cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff" or "\u0500" <= char <= "\u052f"
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha() or "\u00c0" <= char <= "\u024f"
+
+
+def letter_script(text: str) -> Script:
+    """Tell which script the letters of ``text`` are written in.
+
+    >>> letter_script("Коваленко"), letter_script("Kovalenko"), letter_script("Кoваленко")
+    ('cyrillic', 'latin', 'mixed')
+    """
+    cyr = lat = False
+    for char in text:
+        if _is_cyrillic(char):
+            cyr = True
+        elif _is_latin(char):
+            lat = True
+    if cyr and lat:
+        return "mixed"
+    if cyr:
+        return "cyrillic"
+    return "latin" if lat else "none"
+
+
+def _repair_word(word: str) -> tuple[str, list[Repair]]:
+    """Repair look-alike letters of one word written mostly in one script."""
+    cyr_only = lat_only = cyr_any = lat_any = 0
+    for char in word:
+        if _is_cyrillic(char):
+            cyr_any += 1
+            if char not in _CYRILLIC_TO_LATIN:
+                cyr_only += 1
+        elif _is_latin(char):
+            lat_any += 1
+            if char not in _LATIN_TO_CYRILLIC:
+                lat_only += 1
+    if not (cyr_any and lat_any):
+        return word, []
+    # The letters that exist in one script only decide; when both or neither
+    # script has such letters, the majority decides, Cyrillic on a tie.
+    if cyr_only and not lat_only:
+        to_cyrillic = True
+    elif lat_only and not cyr_only:
+        to_cyrillic = False
+    elif cyr_only and lat_only:
+        to_cyrillic = cyr_only >= lat_only
+    else:
+        to_cyrillic = cyr_any >= lat_any
+    table = _LATIN_TO_CYRILLIC if to_cyrillic else _CYRILLIC_TO_LATIN
+    is_foreign = _is_latin if to_cyrillic else _is_cyrillic
+    chars = list(word)
+    repairs: list[Repair] = []
+    for index, char in enumerate(chars):
+        if is_foreign(char) and char in table:
+            chars[index] = table[char]
+            repairs.append(Repair(word, index, char, table[char]))
+    return "".join(chars), repairs
+
+
+def _canonical_characters(value: str) -> str:
+    decomposed = unicodedata.normalize("NFD", value)
+    if any(mark in decomposed for mark in _STRESS_MARKS):
+        decomposed = "".join(c for c in decomposed if c not in _STRESS_MARKS)
+    text = unicodedata.normalize("NFC", decomposed)
+    for char in _APOSTROPHES:
+        if char in text:
+            text = text.replace(char, APOSTROPHE)
+    for char in _HYPHENS:
+        if char in text:
+            text = text.replace(char, "-")
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = _NOT_NAME.sub(" ", text)
+    text = re.sub(r"\s*-\s*", "-", text)
+    text = re.sub(r"-{2,}", "-", text).strip("-")
+    # An apostrophe only belongs between two letters.
+    text = re.sub(r"(?<![^\W\d_])'|'(?![^\W\d_])", " ", text)
+    # Initials: "О.С." -> "о. с."; a lone letter becomes "x.".
+    text = re.sub(r"\.", ". ", text)
+    words = []
+    for word in _SPACES.split(text):
+        word = word.strip(".") if len(word.strip(".")) > 1 else word
+        if not word or word == ".":
+            continue
+        if len(word) == 1:
+            word += "."
+        words.append(word)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=262_144)
+def normalize_name(value: str | None) -> NormalizedName:
+    """Normalise one name value (a given name, a family name or a full name).
+
+    >>> normalize_name("  ДЕМ’ЯНЕНКО   Олeксандр ").text
+    "дем'яненко олександр"
+    >>> normalize_name("Іванова - Петренко").text
+    'іванова-петренко'
+    >>> normalize_name("Коваленко О.С.").text
+    'коваленко о. с.'
+    >>> [r.describe() for r in normalize_name("Iвaн").repairs]
+    ["Latin 'I' in 'Iвaн' read as Cyrillic 'І'", "Latin 'a' in 'Iвaн' read as Cyrillic 'а'"]
+    >>> normalize_name(None).text
+    ''
+    """
+    if not value:
+        return NormalizedName("")
+    text = _canonical_characters(value)
+    repairs: list[Repair] = []
+
+    def repair(match: re.Match[str]) -> str:
+        fixed, made = _repair_word(match.group(0))
+        repairs.extend(made)
+        return fixed
+
+    text = _WORD.sub(repair, text)
+    text = _tidy(text.lower())
+    return NormalizedName(text, tuple(repairs))
+
+
+def normalize_text(value: str | None) -> str:
+    """The normalised text of a name value, without the repair list.
+
+    >>> normalize_text("KOVALENKO  Oleksandr")
+    'kovalenko oleksandr'
+    """
+    return normalize_name(value).text
+
+
+def is_initial(token: str) -> bool:
+    """Tell whether a normalised token is an initial (``"о."``).
+
+    >>> is_initial("о."), is_initial("олег")
+    (True, False)
+    """
+    return len(token) == 2 and token[1] == "." and token[0].isalpha()

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Homeward: trace and return children.", no_args_is_help=True)
+from homeward.cli import admin, audit
+
+app = typer.Typer(
+    help="Homeward: trace and return children deported or forcibly transferred.",
+    no_args_is_help=True,
+)
+app.command("init")(admin.init)
+app.command("backup")(admin.backup_command)
+app.command("restore")(admin.restore_command)
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

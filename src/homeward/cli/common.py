@@ -1,0 +1,43 @@
+"""What every command shares: settings, the registry, printing errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from homeward.config import Settings
+from homeward.errors import HomewardError
+from homeward.services.registry_app import Registry
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+@contextmanager
+def open_registry(*, migrate_schema: bool = False) -> Iterator[Registry]:
+    """The registry for one command; a Homeward error ends the command with its
+    message and exit code 1 instead of a traceback."""
+    registry = Registry.open(settings(), migrate_schema=migrate_schema)
+    try:
+        yield registry
+    except HomewardError as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(1) from err
+    finally:
+        registry.close()
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    try:
+        yield
+    except HomewardError as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(1) from err

@@ -1,0 +1,94 @@
+"""Turning what a source sent into a record: raw kept as received, fields cleaned."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from homeward.domain.model import Sex
+from homeward.domain.record import RECORD_FIELD_NAMES, RecordData
+from homeward.errors import Invalid
+
+_SPACES = re.compile(r"\s+")
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SEX = {
+    "m": Sex.MALE, "male": Sex.MALE, "ч": Sex.MALE, "чол": Sex.MALE, "чоловіча": Sex.MALE,
+    "м": Sex.MALE, "муж": Sex.MALE, "мужской": Sex.MALE, "хлопчик": Sex.MALE, "boy": Sex.MALE,
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "ж": Sex.FEMALE, "жін": Sex.FEMALE,
+    "жіноча": Sex.FEMALE, "жен": Sex.FEMALE, "женский": Sex.FEMALE, "дівчинка": Sex.FEMALE,
+    "girl": Sex.FEMALE, "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN,
+}  # fmt: skip
+
+
+def clean_text(value: Any) -> str | None:
+    """NFC, no control characters, single spaces; empty becomes ``None``."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFC", str(value))
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def parse_sex(value: Any) -> str | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    sex = _SEX.get(text.lower().rstrip("."))
+    if sex is None:
+        raise Invalid(f"sex: '{text}' is not one of m, f, u (or чол/жін, муж/жен)")
+    return sex.value
+
+
+def parse_partial_date(value: Any, field: str = "birth_date") -> str | None:
+    """A partial ISO date (``2012``, ``2012-03``, ``2012-03-04``) checked for sense."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        from homeward.names import dates  # the names layer knows every format in real files
+    except ImportError:  # TEMPORARY until names.dates lands
+        if not _PARTIAL_DATE.match(text):
+            raise Invalid(f"{field}: '{text}' is not a date") from None
+        return text
+    try:
+        return str(dates.parse_date(text))
+    except ValueError as err:
+        raise Invalid(f"{field}: {err}") from err
+
+
+def record_data(values: Mapping[str, Any]) -> RecordData:
+    """Build a RecordData from field names to values, cleaning each one.
+
+    Unknown keys are ignored here (they stay in the raw copy).  A value that
+    cannot be read raises ``Invalid`` naming the field.
+    """
+    data = RecordData()
+    for name in RECORD_FIELD_NAMES:
+        if name not in values:
+            continue
+        value = values[name]
+        if name == "document_ids":
+            items = value if isinstance(value, list | tuple) else str(value or "").split(";")
+            data.document_ids = [t for t in (clean_text(i) for i in items) if t]
+        elif name == "sex":
+            data.sex = parse_sex(value)
+        elif name in ("birth_date", "removal_date"):
+            setattr(data, name, parse_partial_date(value, name))
+        else:
+            setattr(data, name, clean_text(value))
+    return data
+
+
+def raw_copy(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The source's own keys and values, as received (text stays byte for byte)."""
+    return {str(k): (v if isinstance(v, str | int | float | bool | None) else str(v))
+            for k, v in values.items()}  # fmt: skip
+
+
+def birth_year(partial: str | None) -> int | None:
+    if partial and _PARTIAL_DATE.match(partial):
+        return int(partial[:4])
+    return None

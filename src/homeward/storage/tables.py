@@ -1,0 +1,275 @@
+"""The database tables (SQLAlchemy 2 declarative).  ``ChildRow`` is the table of
+cases, ``Child`` would be the domain object: rows never leave storage/ and
+services/ except as plain values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are stored in UTC and always come back timezone-aware (SQLite
+    keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Homeward stores UTC-aware times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    password_changed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SourceRow(Base):
+    """Where records came from: a report, an import file, a counterpart list."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    file_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    reliability: Mapped[str] = mapped_column(String(40), default="unverified")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ChildRow(Base):
+    """One real child: a case."""
+
+    __tablename__ = "children"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    category: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(40), index=True)
+    status_detail: Mapped[str | None] = mapped_column(String(40))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    records: Mapped[list[RecordRow]] = relationship(back_populates="child", order_by="RecordRow.id")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RecordRow(Base):
+    """One source's account of a child, raw as received and normalised."""
+
+    __tablename__ = "records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    source_row: Mapped[int | None]
+    """Row number in the source file (1 = first data row), for imports."""
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    raw: Mapped[dict[str, Any]]
+    given_name: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(200))
+    patronymic: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(400))
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[str | None] = mapped_column(String(10))
+    birth_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    birth_place: Mapped[str | None] = mapped_column(String(300))
+    residence: Mapped[str | None] = mapped_column(String(300))
+    document_ids: Mapped[list[str]] = mapped_column(default=list)
+    mother_name: Mapped[str | None] = mapped_column(String(300))
+    father_name: Mapped[str | None] = mapped_column(String(300))
+    last_known_location: Mapped[str | None] = mapped_column(String(300))
+    removal_date: Mapped[str | None] = mapped_column(String(10))
+    removal_place: Mapped[str | None] = mapped_column(String(300))
+    removal_circumstances: Mapped[str | None] = mapped_column(Text)
+    reporter_name: Mapped[str | None] = mapped_column(String(300))
+    reporter_contact: Mapped[str | None] = mapped_column(String(300))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    child: Mapped[ChildRow | None] = relationship(back_populates="records")
+    source: Mapped[SourceRow] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("source_id", "source_row", name="uq_records_source_row"),)
+
+
+class FacilityRow(Base):
+    """A known place where children are held."""
+
+    __tablename__ = "facilities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str | None] = mapped_column(String(300))
+    name_latin: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(200))
+    settlement: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EventRow(Base):
+    """A moment of the child's timeline."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    date: Mapped[str | None] = mapped_column(String(10))
+    place: Mapped[str | None] = mapped_column(String(300))
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class RelativeRow(Base):
+    """A relative or legal representative.  Contacts and address are sensitive."""
+
+    __tablename__ = "relatives"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    relationship_: Mapped[str] = mapped_column("relationship", String(40))
+    is_legal_representative: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_return: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    in_occupied_territory: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatusChangeRow(Base):
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(40))
+    from_detail: Mapped[str | None] = mapped_column(String(40))
+    to_status: Mapped[str] = mapped_column(String(40))
+    to_detail: Mapped[str | None] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class DecisionRow(Base):
+    """A linking decision: a record linked or unlinked, cases merged or split.
+
+    ``payload`` holds what is needed to reverse it exactly; ``reverted_by_id``
+    points to the decision that reversed it."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    other_child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"))
+    record_ids: Mapped[list[str]] = mapped_column(default=list)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    reverted_by_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+
+
+class CounterRow(Base):
+    """Named counters (case serials per year), incremented under a row lock."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class AuditRow(Base):
+    """The hash-chained audit log.  Text columns keep the exact bytes that were
+    hashed; the database may not reorder them as it would JSON."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(80))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)

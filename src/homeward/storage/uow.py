@@ -1,0 +1,212 @@
+"""The unit of work: one transaction, its repositories, and its audit trail.
+
+Every row a unit of work inserts, changes or deletes is written to the audit
+log in the same transaction, with the actor and the action in force; reads
+worth recording (a child's full record) are appended explicitly.  Either all
+of it commits or none of it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from homeward.domain.roles import SYSTEM_ACTOR, Actor
+from homeward.errors import Conflict
+from homeward.storage import audit
+from homeward.storage.repositories import Repositories
+from homeward.storage.tables import AuditRow, Base
+
+_NOT_AUDITED = (AuditRow,)
+
+
+class UnitOfWork:
+    """``with UnitOfWork(sessions, actor) as uow: ...; uow.commit()``.
+
+    Leaving the block without ``commit()`` (or by an exception) rolls back.
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        actor: Actor = SYSTEM_ACTOR,
+        *,
+        write: bool = True,
+        case_prefix: str = "HW",
+    ) -> None:
+        self._sessions = sessions
+        self.case_prefix = case_prefix
+        self.actor = actor
+        self.write = write
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        session = self._sessions()
+        session.info["actor"] = self.actor.username
+        session.info["action"] = "change"
+        if self.write:
+            session.connection(execution_options={"homeward_write": True})
+        self._session = session
+        self.repos = Repositories(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() ends the transaction (rolling back what was not committed)
+        # and detaches the rows without expiring them, so they stay readable.
+        session = self.session
+        audit.forget_head(session)
+        session.close()
+        self._session = None
+
+    def commit(self) -> None:
+        session = self.session
+        try:
+            session.commit()
+        except StaleDataError as err:
+            session.rollback()
+            raise Conflict(
+                "someone else changed this case while you were editing it; "
+                "reload it and make your change again"
+            ) from err
+        except OperationalError as err:
+            session.rollback()
+            if "locked" in str(err).lower():
+                raise Conflict("the database is busy; try again in a moment") from err
+            raise
+        finally:
+            audit.forget_head(session)
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError as err:
+            raise Conflict(
+                "someone else changed this case while you were editing it; "
+                "reload it and make your change again"
+            ) from err
+
+    @contextmanager
+    def action(self, name: str) -> Iterator[None]:
+        """Label the audit entries of the changes made inside the block."""
+        session = self.session
+        previous = session.info.get("action", "change")
+        session.info["action"] = name
+        try:
+            yield
+            session.flush()
+        finally:
+            session.info["action"] = previous
+
+    def record_view(self, entity_type: str, entity_id: int | str, what: str = "view") -> None:
+        """Append a read to the audit log (a child's full record was shown)."""
+        audit.append(
+            self.session,
+            actor=self.actor.username,
+            action=f"{entity_type}.{what}",
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
+
+    def note(self, action: str, entity_type: str, entity_id: int | str | None, **after: Any) -> None:
+        """Append a fact that is not a row change (an export, a failed sign-in)."""
+        audit.append(
+            self.session,
+            actor=self.actor.username,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            after=after or None,
+        )
+
+
+def _row_values(obj: Base) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        attr.key: audit.protect(attr.key, getattr(obj, attr.key))
+        for attr in state.mapper.column_attrs
+    }
+
+
+def _changed_values(obj: Base) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        before[attr.key] = audit.protect(attr.key, old)
+        after[attr.key] = audit.protect(attr.key, new)
+    return before, after
+
+
+def _primary_key(obj: Base) -> str:
+    values = inspect(obj).mapper.primary_key_from_instance(obj)
+    return "/".join(str(part) for part in values)
+
+
+@event.listens_for(Session, "after_flush")
+def _audit_changes(session: Session, _context: Any) -> None:
+    actor = session.info.get("actor")
+    if actor is None:
+        return  # not a Homeward unit of work (migrations, backups)
+    action = session.info.get("action", "change")
+    for obj in list(session.new):
+        if isinstance(obj, _NOT_AUDITED) or not isinstance(obj, Base):
+            continue
+        audit.append(
+            session,
+            actor=actor,
+            action=f"{action}:insert",
+            entity_type=obj.__tablename__,
+            entity_id=_primary_key(obj),
+            after=_row_values(obj),
+        )
+    for obj in list(session.dirty):
+        if isinstance(obj, _NOT_AUDITED) or not isinstance(obj, Base):
+            continue
+        before, after = _changed_values(obj)
+        if not after:
+            continue
+        audit.append(
+            session,
+            actor=actor,
+            action=f"{action}:update",
+            entity_type=obj.__tablename__,
+            entity_id=_primary_key(obj),
+            before=before,
+            after=after,
+        )
+    for obj in list(session.deleted):
+        if isinstance(obj, _NOT_AUDITED) or not isinstance(obj, Base):
+            continue
+        audit.append(
+            session,
+            actor=actor,
+            action=f"{action}:delete",
+            entity_type=obj.__tablename__,
+            entity_id=_primary_key(obj),
+            before=_row_values(obj),
+        )

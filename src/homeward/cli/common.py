@@ -12,8 +12,8 @@ from homeward.config import Settings
 from homeward.errors import HomewardError
 from homeward.services.registry_app import Registry
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:

@@ -17,7 +17,8 @@ def verify_audit(registry: Registry, checkpoint: Path | None = None) -> audit.Ch
     """Walk the whole chain (and compare with a checkpoint file, if given)."""
     expect = None
     if checkpoint is not None:
-        expect = read_checkpoint(checkpoint)
+        key = keys.load_or_create_signing_key(registry.settings.data_dir / "keys")
+        expect = read_checkpoint(checkpoint, keys.public_key_text(key))
     with registry.uow(write=False) as uow:
         uow.actor.require(Permission.READ_AUDIT)
         return audit.verify_chain(audit.iter_entries(uow.session), expect_head=expect)
@@ -41,13 +42,16 @@ def write_checkpoint(registry: Registry, path: Path) -> dict[str, Any]:
     return document
 
 
-def read_checkpoint(path: Path) -> tuple[int, str]:
+def read_checkpoint(path: Path, public_key: str) -> tuple[int, str]:
+    """The (seq, hash) a checkpoint file states, if this registry's key signed it."""
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
         statement = {k: document[k] for k in ("seq", "hash", "at")}
-        public_key, signature = document["public_key"], document["signature"]
+        signature = document["signature"]
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise Invalid(f"{path}: not a Homeward audit checkpoint ({err})") from err
     if not keys.verify(public_key, audit.canonical_json(statement).encode(), signature):
-        raise Invalid(f"{path}: the checkpoint's signature does not verify")
+        raise Invalid(
+            f"{path}: the checkpoint's signature does not verify with this registry's key"
+        )
     return int(statement["seq"]), str(statement["hash"])

@@ -35,10 +35,11 @@ REDACTED_FIELDS = frozenset(
         "password_hash",
         "totp_secret",
         "token_hash",
+        "raw",
     }
 )
-"""Sensitive values are logged as a digest: the log proves they changed
-without showing them to everyone who reads the log."""
+"""Sensitive values (and a record's raw copy, which holds them) are logged as a
+digest: the log proves they changed without showing them to every reader."""
 
 
 def canonical_json(value: Any) -> str:
@@ -57,7 +58,8 @@ def jsonable(value: Any) -> Any:
 
 def protect(field: str, value: Any) -> Any:
     if field in REDACTED_FIELDS and value not in (None, ""):
-        return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()
+        text = value if isinstance(value, str) else canonical_json(value)
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     return jsonable(value)
 
 
@@ -210,11 +212,11 @@ def verify_chain(
             expected_seq = prev.seq + 1 if prev else 1
             expected_prev = prev.hash if prev else GENESIS
             problem = _check(row, prev, expected_seq, expected_prev, seen)
-            if problem is None and expect_head and row.seq == expect_head[0]:
-                if row.hash != expect_head[1]:
-                    problem = ChainProblem(
-                        row.seq, "edited", "differs from the checkpoint taken earlier"
-                    )
+            at_checkpoint = expect_head is not None and row.seq == expect_head[0]
+            if problem is None and at_checkpoint and row.hash != expect_head[1]:  # type: ignore[index]
+                problem = ChainProblem(
+                    row.seq, "edited", "differs from the checkpoint taken earlier"
+                )
         seen[row.hash] = row.seq
         prev = row
     if problem is None and expect_head and (prev is None or prev.seq < expect_head[0]):
@@ -255,11 +257,15 @@ def _check(
     if row.prev_hash != expected_prev:
         if prev is not None and row.prev_hash == prev.prev_hash:
             return ChainProblem(
-                prev.seq, "inserted", f"not part of the chain: entry {row.seq} follows its predecessor"
+                prev.seq,
+                "inserted",
+                f"not part of the chain: entry {row.seq} follows its predecessor",
             )
         if row.prev_hash in seen:
             return ChainProblem(
-                row.seq, "reordered", f"it follows entry {seen[row.prev_hash]}, not {expected_seq - 1}"
+                row.seq,
+                "reordered",
+                f"it follows entry {seen[row.prev_hash]}, not {expected_seq - 1}",
             )
         return ChainProblem(
             row.seq,

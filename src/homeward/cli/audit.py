@@ -34,7 +34,9 @@ def verify(
 
 
 @app.command()
-def checkpoint(out: Annotated[Path, typer.Argument(help="File to write the signed head to.")]) -> None:
+def checkpoint(
+    out: Annotated[Path, typer.Argument(help="File to write the signed head to.")],
+) -> None:
     """Sign the current head of the trail; keep the file away from the database."""
     with open_registry() as registry:
         document = audit_trail.write_checkpoint(registry, out)

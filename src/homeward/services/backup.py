@@ -14,6 +14,7 @@ import json
 import os
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,8 +53,7 @@ def write_backup(registry: Registry, path: Path) -> BackupSummary:
     digest = hashlib.sha256()
     counts: dict[str, int] = {}
     revision = migrate.current_revision(registry.engine)
-    with registry.engine.connect() as conn, gzip.open(tmp, "wt", encoding="utf-8") as out:
-        _begin_snapshot(conn)
+    with _snapshot(registry) as conn, gzip.open(tmp, "wt", encoding="utf-8") as out:
 
         def emit(obj: dict[str, Any]) -> None:
             line = json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n"
@@ -80,11 +80,17 @@ def write_backup(registry: Registry, path: Path) -> BackupSummary:
     return summary
 
 
-def _begin_snapshot(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    # SQLite in WAL mode: the first read fixes the snapshot for the transaction.
-    conn.execute(text("SELECT 1"))
+@contextmanager
+def _snapshot(registry: Registry) -> Iterator[Connection]:
+    """A connection that sees one moment of the database while writers go on."""
+    with registry.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        # SQLite in WAL mode: the first read fixes the snapshot for the transaction.
+        conn.execute(text("SELECT 1"))
+        yield conn
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -150,7 +156,9 @@ def restore_backup(registry: Registry, path: Path) -> dict[str, int]:
         )
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     converters = {
-        name: {c.name for c in table.columns if isinstance(getattr(c.type, "impl", c.type), DateTime)}
+        name: {
+            c.name for c in table.columns if isinstance(getattr(c.type, "impl", c.type), DateTime)
+        }
         for name, table in tables.items()
     }
     counts: dict[str, int] = {}
@@ -202,4 +210,3 @@ def _reset_sequences(conn: Connection) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
             f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
         )
-

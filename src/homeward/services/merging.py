@@ -64,11 +64,11 @@ def unmerge(uow: UnitOfWork, decision_id: int, *, reason: str) -> ChildRow:
     surviving = get_child(uow, merge.child_id)
     duplicate = uow.repos.children.get(merge.other_child_id)
     if duplicate.merged_into_id != surviving.id:
-        raise Conflict(f"case {duplicate.case_number} is no longer merged into {surviving.case_number}")
+        raise Conflict(
+            f"case {duplicate.case_number} is no longer merged into {surviving.case_number}"
+        )
     payload = merge.payload
-    strays = [
-        r for r in payload["records"] if uow.repos.records.get(r).child_id != surviving.id
-    ]
+    strays = [r for r in payload["records"] if uow.repos.records.get(r).child_id != surviving.id]
     if strays:
         raise Conflict(
             f"records {', '.join(map(str, strays))} have since left case {surviving.case_number}; "
@@ -89,9 +89,7 @@ def unmerge(uow: UnitOfWork, decision_id: int, *, reason: str) -> ChildRow:
     return duplicate
 
 
-def split_child(
-    uow: UnitOfWork, child_id: int, record_ids: list[int], *, reason: str
-) -> ChildRow:
+def split_child(uow: UnitOfWork, child_id: int, record_ids: list[int], *, reason: str) -> ChildRow:
     """Move records out of a case into a case of their own.
 
     Where the records are exactly those a merge brought in, the merge is undone

@@ -105,7 +105,10 @@ class Records(Repository[RecordRow]):
 
     def unlinked(self, limit: int = 100) -> Sequence[RecordRow]:
         return self.session.scalars(
-            select(RecordRow).where(RecordRow.child_id.is_(None)).order_by(RecordRow.id).limit(limit)
+            select(RecordRow)
+            .where(RecordRow.child_id.is_(None))
+            .order_by(RecordRow.id)
+            .limit(limit)
         ).all()
 
 

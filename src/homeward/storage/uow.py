@@ -125,7 +125,9 @@ class UnitOfWork:
             entity_id=entity_id,
         )
 
-    def note(self, action: str, entity_type: str, entity_id: int | str | None, **after: Any) -> None:
+    def note(
+        self, action: str, entity_type: str, entity_id: int | str | None, **after: Any
+    ) -> None:
         """Append a fact that is not a row change (an export, a failed sign-in)."""
         audit.append(
             self.session,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +134,42 @@ def test_damaged_backup_is_refused_and_changes_nothing(registry: Registry, tmp_p
     truncated.write_bytes(gzip.compress("".join(lines[:-2]).encode()))
     with pytest.raises(Invalid, match="incomplete"):
         backup.check_backup(truncated)
+
+
+def test_a_restore_failing_half_way_changes_nothing(registry: Registry, tmp_path: Path) -> None:
+    """A well-formed backup whose last record points at a case that is not in it:
+    the restore fails on that row, after deleting and inserting much else."""
+    fill(registry)
+    path = tmp_path / "registry.hwb"
+    backup.write_backup(registry, path)
+    lines = gzip.decompress(path.read_bytes()).decode().splitlines(keepends=True)
+    body = [json.loads(line) for line in lines[:-1]]
+    last_record = max(i for i, obj in enumerate(body) if obj.get("t") == "records")
+    body[last_record]["r"]["child_id"] = 999_999
+    rebuilt = [json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n" for obj in body]
+    digest = hashlib.sha256("".join(rebuilt).encode()).hexdigest()
+    trailer = json.loads(lines[-1]) | {"sha256": digest}
+    path.write_bytes(gzip.compress(("".join(rebuilt) + json.dumps(trailer) + "\n").encode()))
+    with registry.uow(WORKER) as uow:
+        make_child(uow, given_name="Новий")
+        uow.commit()
+    before = dump(registry)
+    with pytest.raises(Invalid, match="nothing was changed"):
+        backup.restore_backup(registry, path)
+    assert dump(registry) == before
+    assert audit_trail.verify_audit(registry).ok
+
+
+def test_backup_while_a_writer_is_mid_transaction(registry: Registry, tmp_path: Path) -> None:
+    """The registry keeps running: a backup neither waits for an open write
+    transaction nor copies its uncommitted rows."""
+    fill(registry)
+    committed = dump(registry)
+    with registry.uow(WORKER) as uow:
+        make_child(uow, given_name="Незавершений")
+        uow.flush()
+        path = tmp_path / "during.hwb"
+        summary = backup.write_backup(registry, path)
+        uow.commit()
+    assert summary.rows["children"] == len(committed["children"])
+    assert summary.rows["audit_log"] == len(committed["audit_log"])

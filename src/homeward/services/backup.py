@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, insert, select, text
+from sqlalchemy import Connection, DateTime, Table, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from homeward.errors import Invalid
 from homeward.services.registry_app import Registry
@@ -161,6 +162,22 @@ def restore_backup(registry: Registry, path: Path) -> dict[str, int]:
         }
         for name, table in tables.items()
     }
+    try:
+        counts = _replace_content(registry, path, tables, converters)
+    except DBAPIError as err:
+        raise Invalid(
+            f"{path}: the backup does not fit this database ({err.orig}); nothing was changed"
+        ) from err
+    with registry.uow() as uow:
+        uow.note("backup.restore", "backup", None, file=str(Path(path).name),
+                 sha256=info["trailer"]["sha256"])  # fmt: skip
+        uow.commit()
+    return counts
+
+
+def _replace_content(
+    registry: Registry, path: Path, tables: dict[str, Table], converters: dict[str, set[str]]
+) -> dict[str, int]:
     counts: dict[str, int] = {}
     with registry.engine.connect() as conn:
         conn = conn.execution_options(homeward_write=True)
@@ -194,10 +211,6 @@ def restore_backup(registry: Registry, path: Path) -> dict[str, int]:
             if postgres:
                 conn.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
                 _reset_sequences(conn)
-    with registry.uow() as uow:
-        uow.note("backup.restore", "backup", None, file=str(Path(path).name),
-                 sha256=info["trailer"]["sha256"])  # fmt: skip
-        uow.commit()
     return counts
 
 

@@ -46,7 +46,9 @@ class ParsedName:
     """A full name split into its parts (normalised; empty string when absent).
 
     ``order`` is ``"given_first"``, ``"family_first"`` or ``"single"``;
-    ``reduced`` lists the words put back in the nominative, as ``"from→to"``.
+    ``reduced`` lists the words put back in the nominative, as ``"from→to"``;
+    ``certain`` is false when nothing told the given name from the family name
+    (two unlisted words, or two listed given names) and the order was assumed.
     """
 
     given: str
@@ -55,6 +57,7 @@ class ParsedName:
     order: str
     reduced: tuple[str, ...] = ()
     others: tuple[str, ...] = ()
+    certain: bool = True
 
     def swapped(self) -> ParsedName:
         """The same words read the other way round (given and family exchanged)."""
@@ -62,7 +65,7 @@ class ParsedName:
             self.order, self.order
         )
         return ParsedName(
-            self.family, self.patronymic, self.given, order, self.reduced, self.others
+            self.family, self.patronymic, self.given, order, self.reduced, self.others, False
         )
 
 
@@ -184,6 +187,7 @@ def parse_full_name(value: str | None) -> ParsedName:
     rest = [i for i in indices if i != patronymic_at]
     scores = {i: _given_score(words[i]) for i in rest}
     family_at: int | None
+    certain = True
     if any(upper[i] for i in rest):
         family_at = next(i for i in rest if upper[i])
     elif patronymic_at is not None:
@@ -200,6 +204,7 @@ def parse_full_name(value: str | None) -> ParsedName:
     else:
         first, last = rest[0], rest[-1]
         family_at = first if scores[first] < scores[last] else last
+        certain = scores[first] != scores[last]
     given_words = [i for i in rest if i != family_at]
     if len(given_words) > 1 and not all(scores[i] >= 3 for i in given_words):
         best = max(given_words, key=lambda i: (scores[i], -i))
@@ -219,6 +224,7 @@ def parse_full_name(value: str | None) -> ParsedName:
         order,
         reduced,
         others,
+        certain,
     )
 
 

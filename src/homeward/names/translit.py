@@ -222,12 +222,12 @@ def skeleton(token: str) -> str:
         else:
             out.append(word[index])
             index += 1
-    text = _DOUBLED.sub(r"\1", "".join(out))
-    if text.startswith("ie") and len(text) > 2:
-        text = text[1:]
     # "io"/"yo" after a consonant is the Russian ё, which Russian records
     # spell "е" just as often.
-    text = _YO.sub(r"\1e", text)
+    text = _YO.sub(r"\1e", "".join(out))
+    text = _DOUBLED.sub(r"\1", text)
+    if text.startswith("ie") and len(text) > 2:
+        text = text[1:]
     if text.endswith("ei") and len(text) > 3:
         text = text[:-2] + "i"
     return text

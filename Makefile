@@ -24,8 +24,8 @@ demo: system-deps install
 	$(BIN)/homeward demo
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 typecheck: install
 	$(BIN)/mypy

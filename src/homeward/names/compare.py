@@ -33,10 +33,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from homeward.names.comparison import Comparison
-from homeward.names.family import family_form
+from homeward.names.family import compatible_suffixes, family_form
 from homeward.names.given import FULL_ROLES, Resolution, group_skeletons, name_group
 from homeward.names.given import resolve_given_name as _resolve
 from homeward.names.normalize import is_initial, letter_script, normalize_text
@@ -82,7 +82,7 @@ def _words(value: str) -> list[str]:
 def _one_edit(a: str, b: str, shortest: int = 4) -> bool:
     if min(len(a), len(b)) < shortest:
         return False
-    return Levenshtein.distance(a, b, score_cutoff=1) <= 1
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 # --- given names ------------------------------------------------------------
@@ -144,11 +144,19 @@ def _given_word(a: str, b: str) -> Comparison:
         return Comparison("different", "different names")
     candidates_a = {sa} | {s for g in ra.groups for s in group_skeletons(g)}
     candidates_b = {sb} | {s for g in rb.groups for s in group_skeletons(g)}
+    if any(_feminine_of(x, y) for x in candidates_a for y in candidates_b):
+        return Comparison("different", "masculine and feminine names")
     if any(_one_edit(x, y) for x in candidates_a for y in candidates_b):
         return Comparison("typo", "one letter off")
     if JaroWinkler.similarity(sa, sb) >= SIMILAR_THRESHOLD:
         return Comparison("similar", "similar spelling")
     return Comparison("different", "different names")
+
+
+def _feminine_of(a: str, b: str) -> bool:
+    """Whether one skeleton is the other with a feminine ending (Роман / Романа)."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long in (short + "a", short + "ia", short[:-1] + "ia")
 
 
 def _worst(comparisons: list[Comparison], levels: tuple[str, ...]) -> Comparison:
@@ -314,7 +322,7 @@ def _family_word(a: str, b: str) -> Comparison:
         if letter_script(a) == letter_script(b) == "cyrillic":
             return Comparison("equivalent", "same family name, Ukrainian and Russian spelling")
         return Comparison("equivalent", "transliteration of another language form")
-    if fa.suffix == fb.suffix and _one_edit(fa.stem, fb.stem, shortest=5):
+    if compatible_suffixes(fa.suffix, fb.suffix) and _one_edit(fa.stem, fb.stem, shortest=5):
         return Comparison("typo", "one letter off")
     # A different ending makes a different family name (Коваленко / Коваленков).
     if fa.suffix == fb.suffix and JaroWinkler.similarity(fa.stem, fb.stem) >= SIMILAR_THRESHOLD:

@@ -54,6 +54,18 @@ _SUFFIX_CLASSES = (
 )  # fmt: skip
 
 
+_SAME_CLASS = {"ev": "ov"}
+
+
+def compatible_suffixes(a: str, b: str) -> bool:
+    """Whether two ending classes can be one ending mistyped (``enko``/``ko``).
+
+    >>> compatible_suffixes("enko", "ko"), compatible_suffixes("enko", "ov")
+    (True, False)
+    """
+    return a == b or (bool(a) and bool(b) and (a.endswith(b) or b.endswith(a)))
+
+
 @dataclass(frozen=True, slots=True)
 class FamilyForm:
     """A family name read for comparison.
@@ -87,10 +99,11 @@ def family_form(value: str) -> FamilyForm:
     skel = skeleton(token)
     base, sex = skel, None
     for ending, masculine, marked in _GENDERED:
-        if skel.endswith(ending) and len(skel) - len(ending) >= 3:
+        if skel.endswith(ending) and len(skel) - len(ending) >= 2:
             base, sex = skel[: -len(ending)] + masculine, marked
             break
     suffix = next((s for s in _SUFFIX_CLASSES if base.endswith(s)), "")
+    suffix = _SAME_CLASS.get(suffix, suffix)
     return FamilyForm(token, skel, _loose(base), sex, suffix)
 
 

@@ -242,6 +242,9 @@ def _parse_segment(gazetteer: Gazetteer, raw: str) -> _Segment | None:
     tokens = [t for t in tokens if t not in _COUNTRY_WORDS and not any(c.isdigit() for c in t)]
     if not tokens or (tokens[0] in _STREET_WORDS and len(tokens) > 1):
         return None
+    whole = _alias_region(gazetteer, " ".join(tokens))
+    if whole:
+        return _Segment("", None, whole)
     tokens = _drop_phrases(tokens, _RAION_WORDS)
     tokens = _drop_phrases(tokens, _HROMADA_WORDS)
     tokens, region = _take_region_phrase(gazetteer, tokens)

@@ -117,6 +117,17 @@ def normalize_place(text: str) -> str:
     >>> normalize_place("Kam'yanka-Dniprovs'ka")
     'kamyanka dniprovska'
     """
+    # Case folding can produce text NFKC would change again (and the reverse),
+    # so the steps are repeated until nothing moves; real values settle at once.
+    for _ in range(4):
+        normal = _normalize_once(text)
+        if normal == text:
+            break
+        text = normal
+    return text
+
+
+def _normalize_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     if not text.isascii():
         # Marks NFKC could not compose (the tie bar of some romanisations) carry

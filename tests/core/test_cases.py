@@ -229,3 +229,28 @@ def test_a_rejected_status_change_row_is_not_left_behind(registry: Registry) -> 
             select(StatusChangeRow).where(StatusChangeRow.child_id == child.id)
         ).all()
         assert len(rows) == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("04.03.2012", "2012-03-04"),
+        ("2012", "2012"),
+        ("03.2012", "2012-03"),
+        ("41000", "2012-04-01"),
+    ],
+)
+def test_birth_dates_in_real_formats_are_stored_as_partial_dates(
+    registry: Registry, given: str, stored: str
+) -> None:
+    with registry.uow() as uow:
+        record = make_record(uow, birth_date=given)
+        assert (record.birth_date, record.birth_year) == (stored, int(stored[:4]))
+        assert record.raw["birth_date"] == given
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_impossible_birth_date_is_refused_with_the_reason(registry: Registry) -> None:
+    with registry.uow() as uow, pytest.raises(Invalid, match=r"birth_date: '31\.02\.2012'"):
+        make_record(uow, birth_date="31.02.2012")

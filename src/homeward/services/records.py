@@ -10,6 +10,7 @@ from typing import Any
 from homeward.domain.model import Sex
 from homeward.domain.record import RECORD_FIELD_NAMES, RecordData
 from homeward.errors import Invalid
+from homeward.names import dates
 
 _SPACES = re.compile(r"\s+")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -43,20 +44,17 @@ def parse_sex(value: Any) -> str | None:
 
 
 def parse_partial_date(value: Any, field: str = "birth_date") -> str | None:
-    """A partial ISO date (``2012``, ``2012-03``, ``2012-03-04``) checked for sense."""
-    text = clean_text(value)
-    if text is None:
+    """A partial ISO date (``2012``, ``2012-03``, ``2012-03-04``) from any format
+    real files use (``04.03.2012``, Excel serials, month names...)."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    if value is None:
         return None
     try:
-        from homeward.names import dates  # the names layer knows every format in real files
-    except ImportError:  # TEMPORARY until names.dates lands
-        if not _PARTIAL_DATE.match(text):
-            raise Invalid(f"{field}: '{text}' is not a date") from None
-        return text
-    try:
-        return str(dates.parse_date(text))
+        parsed = dates.parse_date(value)
     except ValueError as err:
         raise Invalid(f"{field}: {err}") from err
+    return None if parsed is None else str(parsed)
 
 
 def record_data(values: Mapping[str, Any]) -> RecordData:

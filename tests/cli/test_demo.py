@@ -1,0 +1,42 @@
+"""``homeward demo`` builds a registry a person can look around in."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from homeward.cli.main import app
+from homeward.config import Settings
+from homeward.services import audit_trail
+from homeward.services.registry_app import Registry
+from homeward.storage.tables import ChildRow, RecordRow, UserRow
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_demo_builds_a_separate_registry_with_every_role(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOMEWARD_DATA_DIR", str(settings.data_dir))
+    monkeypatch.delenv("HOMEWARD_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(app, ["demo", "--children", "40"])
+    assert result.exit_code == 0, result.output
+    assert "demo registry: 40 cases" in result.output
+    assert "verifier" in result.output and "demo-password-2026" in result.output
+    demo = Registry.open(Settings(data_dir=settings.data_dir / "demo"))
+    try:
+        with demo.uow(write=False) as uow:
+            s = uow.session
+            assert s.scalar(select(func.count()).select_from(ChildRow)) == 40
+            records = s.scalar(select(func.count()).select_from(RecordRow)) or 0
+            unlinked = s.scalar(
+                select(func.count()).select_from(RecordRow).where(RecordRow.child_id.is_(None))
+            )
+            roles = set(s.scalars(select(UserRow.role)))
+            scripts = {r.given_name for r in s.scalars(select(RecordRow)) if r.given_name}
+        assert records > 60 and unlinked
+        assert roles == {"admin", "case_worker", "verifier", "analyst", "partner", "auditor"}
+        assert any(n.isascii() for n in scripts) and any(not n.isascii() for n in scripts)
+        assert audit_trail.verify_audit(demo).ok
+    finally:
+        demo.close()

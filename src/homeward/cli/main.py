@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from homeward.cli import admin, audit, demo
+from homeward.cli import admin, audit, demo, names
 
 app = typer.Typer(
     help="Homeward: trace and return children deported or forcibly transferred.",
@@ -15,6 +15,7 @@ app.command("backup")(admin.backup_command)
 app.command("restore")(admin.restore_command)
 app.command("demo")(demo.demo)
 app.add_typer(audit.app, name="audit")
+app.add_typer(names.app, name="names")
 
 
 def main() -> None:

@@ -94,8 +94,6 @@ def uk_feminine_surname(masculine: str) -> str:
         return masculine[:-2] + "а"
     if masculine.endswith("ий"):
         return masculine[:-2] + "а"
-    if masculine.endswith("ій") and len(masculine) > 3:
-        return masculine[:-2] + "я"
     if masculine.endswith(("ов", "ев", "єв", "ьов", "йов", "ин", "ін", "їн")):
         return masculine + "а"
     return masculine

@@ -165,6 +165,7 @@ class ChildFactory:
         self.pools = pools()
         self.n_children = 0
         self.n_families = 0
+        self._collision_dates: dict[str, set[date]] = {}
         self.categories = Picker(
             [c for c, _ in config.category_weights], [w for _, w in config.category_weights]
         )
@@ -247,6 +248,11 @@ class ChildFactory:
         )
         relatives = self._relatives(surname, father_name)
         births = self._birth_dates(plan)
+        if plan.collision_group:  # same name, but never the same date: a different child
+            used = self._collision_dates.setdefault(plan.collision_group, set())
+            while births[0] in used:
+                births = self._birth_dates(plan)
+            used.add(births[0])
         category = self.categories.pick(rng)
         twin_sexes = rng.choice("mf") * 2 if rng.random() < 0.65 else "mf"
         taken: set[str] = set()

@@ -46,6 +46,7 @@ LATIN_SYSTEMS: tuple[tuple[str, float], ...] = (
     ("german", 0.08),
 )
 ENGLISH_GIVEN_NAME_RATE = 0.15
+_NO_YO = str.maketrans("ёЁ", "еЕ")
 LATIN_FULL_NAME_ONLY_RATE = 0.3
 
 
@@ -231,6 +232,10 @@ class SourceRenderer:
         elif child.is_distractor and self._keep():
             record["last_known_location"] = child.residence.ru
         self._removal(record, child, "ru", lambda t: t.ru, "iso")
+        if rng.random() < 0.5:  # official Russian documents often write е for ё
+            for key, value in record.items():
+                if value and "ё" in value.lower():
+                    record[key] = value.translate(_NO_YO)
         return record, tags
 
     def counterpart_entry(self, child: SyntheticChild) -> Rendered:
@@ -335,5 +340,11 @@ class SourceRenderer:
         facility = self._facility(child)
         if facility and self._keep():
             record["last_known_location"] = facility.location("latin")
-        self._removal(record, child, "en", lambda t: t.latin, "slashed")
+        self._removal(
+            record,
+            child,
+            "en",
+            lambda t: t.latin if system == "kmu2010" else place(t.uk, t.ru),
+            "slashed",
+        )
         return record, tags

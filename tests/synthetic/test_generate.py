@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 
@@ -111,7 +112,7 @@ def test_siblings_and_twins_share_family_but_differ(dataset: SyntheticDataset) -
             assert family[0].given_name != family[1].given_name
         else:
             dates = sorted(c.birth_date for c in family)
-            assert all((b - a).days >= 300 for a, b in zip(dates, dates[1:], strict=False))
+            assert all((b - a).days >= 300 for a, b in pairwise(dates))
     n = len(dataset.children)
     cfg = dataset.config
     twins = sum(c.is_twin for c in dataset.children)

@@ -90,7 +90,7 @@ _COUNTRY_WORDS = word_set(
     belarus рб"""
 )
 _STREET_WORDS = word_set(
-    "вул вулиця ул улица пр просп проспект пров пер переулок бул бульвар буд кв street st"
+    "вул вулиця ул улица пр просп проспект пров пер переулок бул бульвар буд кв street"
 )
 # Adjectives of raion and council names ("Бахмутська міська рада", "сельский совет").
 _ADJECTIVE = re.compile(
@@ -200,6 +200,23 @@ def _bare_region(gazetteer: Gazetteer, name: str) -> str | None:
     return _region_of_phrase(gazetteer, words)
 
 
+def _closing_region(gazetteer: Gazetteer, tokens: list[str]) -> str | None:
+    """A region word closing a segment: "Маріуполь Донецька", "г. Донецк ДНР".
+
+    An alias or a Cyrillic oblast adjective is enough; a bare Latin word
+    ("Mariupol Donetsk") counts only when the rest names a known place.
+    """
+    last = tokens[-1]
+    found = _alias_region(gazetteer, last)
+    if found:
+        return found
+    if has_cyrillic(last):
+        return _region_of_phrase(gazetteer, [last]) if strip_adjective_ending(last)[1] else None
+    if _known(gazetteer, " ".join(tokens[:-1])):
+        return _region_of_phrase(gazetteer, [last])
+    return None
+
+
 def _take_region_phrase(gazetteer: Gazetteer, tokens: list[str]) -> tuple[list[str], str | None]:
     """Find "Донецька обл." / "Donetsk region" / "Республика Татарстан" in tokens."""
     for start, token in enumerate(tokens):
@@ -248,11 +265,6 @@ def _parse_segment(gazetteer: Gazetteer, raw: str) -> _Segment | None:
     tokens = _drop_phrases(tokens, _RAION_WORDS)
     tokens = _drop_phrases(tokens, _HROMADA_WORDS)
     tokens, region = _take_region_phrase(gazetteer, tokens)
-    if region is None and len(tokens) > 1 and not _known(gazetteer, " ".join(tokens)):
-        # "Маріуполь Донецька", "г. Донецк ДНР": a region word closing the segment.
-        region = _bare_region(gazetteer, tokens[-1])
-        if region:
-            tokens = tokens[:-1]
     hint = None
     while len(tokens) > 1 and (tokens[0] in _KIND_WORDS or tokens[0] in _FILLER):
         hint = _KIND_WORDS.get(tokens.pop(0), hint)
@@ -260,6 +272,10 @@ def _parse_segment(gazetteer: Gazetteer, raw: str) -> _Segment | None:
         hint = _KIND_WORDS.get(tokens.pop(), hint)
     if len(tokens) == 1 and tokens[0] in _KIND_WORDS:
         tokens = []
+    if region is None and len(tokens) > 1 and not _known(gazetteer, " ".join(tokens)):
+        region = _closing_region(gazetteer, tokens)
+        if region:
+            tokens = tokens[:-1]
     return _Segment(" ".join(tokens), hint, region)
 
 

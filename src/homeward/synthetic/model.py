@@ -215,14 +215,13 @@ class SyntheticDataset:
     variations: dict[str, frozenset[str]]
     """Record id -> the variations applied to it (``typo``, ``adopted_surname``...)."""
 
+    _index: dict[str, SyntheticChild] = field(default_factory=dict, repr=False, compare=False)
+
     def child(self, child_key: str) -> SyntheticChild:
-        for child in self.children:
-            if child.child_key == child_key:
-                return child
-        for child in self.distractors:
-            if child.child_key == child_key:
-                return child
-        raise KeyError(child_key)
+        """The child (or distractor) a record's ``child_key`` names."""
+        if not self._index:
+            self._index.update((c.child_key, c) for c in (*self.children, *self.distractors))
+        return self._index[child_key]
 
     def records_from(self, *sources: str) -> list[Record]:
         """The records of the given sources, in dataset order."""

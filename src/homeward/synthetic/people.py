@@ -70,10 +70,14 @@ class Pools:
         }
         common = common_surnames()
         self.common_surnames = Picker(common, [1.0 / (i + 1) ** 0.6 for i in range(len(common))])
+        # One canonical apostrophe, as in the data tables; sources vary it.
         self.rare_surnames: tuple[str, ...] = tuple(
             dict.fromkeys(
-                tuple(_UkPersonProvider.last_names_male)
-                + tuple(_UkPersonProvider.last_names_male_only)
+                name.replace("ʼ", "'").replace("’", "'")
+                for name in (
+                    *_UkPersonProvider.last_names_male,
+                    *_UkPersonProvider.last_names_male_only,
+                )
             )
         )
         all_towns = towns()

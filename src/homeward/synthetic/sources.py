@@ -82,7 +82,13 @@ class SourceRenderer:
             given = rng.choice(given_name_index()[child.given_name].diminutives)
             tags.add("diminutive")
         parts = {"given_name": given, "family_name": child.family_name}
-        if self._keep():
+        # The name order of an unseparated name is decided first: "Олександр Коваленко"
+        # has no patronymic for a variation to land in.
+        full_name_order = None
+        if rng.random() < cfg.full_name_only_rate:
+            u = rng.random()
+            full_name_order = "fgp" if u < 0.7 else "gf" if u < 0.9 else "gpf"
+        if self._keep() and full_name_order != "gf":
             parts["patronymic"] = child.patronymic
         if rng.random() < cfg.typo_rate:
             key = rng.choice(sorted(parts))
@@ -95,8 +101,8 @@ class SourceRenderer:
                 parts[key] = changed
                 tags.add("lookalike")
         parts = {k: vary_apostrophe(v, rng) for k, v in parts.items()}
-        if rng.random() < cfg.full_name_only_rate:
-            record["full_name"] = self._ukrainian_full_name(parts)
+        if full_name_order:
+            record["full_name"] = self._ukrainian_full_name(parts, full_name_order)
             tags.add("full_name_only")
         else:
             record.update(parts)
@@ -129,15 +135,15 @@ class SourceRenderer:
         self._removal(record, child, "uk", lambda t: t.uk, "dotted")
         return record, tags
 
-    def _ukrainian_full_name(self, parts: dict[str, str]) -> str:
+    @staticmethod
+    def _ukrainian_full_name(parts: dict[str, str], order: str) -> str:
         given, family = parts["given_name"], parts["family_name"]
         patronymic = parts.get("patronymic")
-        u = self.rng.random()
-        if u < 0.7:
+        if order == "fgp":
             return " ".join(p for p in (family, given, patronymic) if p)
-        if u < 0.9 or not patronymic:
-            return f"{given} {family}"
-        return f"{given} {patronymic} {family}"
+        if order == "gpf" and patronymic:
+            return f"{given} {patronymic} {family}"
+        return f"{given} {family}"
 
     def _ukrainian_place(self, name: str, region: str) -> str:
         u = self.rng.random()

@@ -370,3 +370,23 @@ def test_place_keys() -> None:
     assert place_keys("с. Вишневе") == place_keys("Vyshneve") == frozenset({"name:visneve"})
     assert place_keys("Артемовск") & place_keys("Bakhmut")
     assert not place_keys("Маріуполь") & place_keys("Мелітополь")
+
+
+def test_every_name_in_the_gazetteer_keys_to_its_entry() -> None:
+    missed = []
+    for entry in gazetteer_entries():
+        if entry.kind in ("federal_city", "city_region"):
+            continue  # their names are the city's: "місто Київ" is Kyiv
+        names = (entry.uk, entry.latin, *entry.ru, *entry.en, *entry.former_uk, *entry.former_ru,
+                 *entry.former_latin, *entry.aliases)  # fmt: skip
+        missed += [f"{entry.id}: {n}" for n in names if "place:" + entry.id not in place_keys(n)]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [("misto Kyiv", "UA-30:kyiv"), ("St. Petersburg", "RU-SPE:saint-petersburg"),
+     ("Mariupol Donetsk", "UA-14:mariupol"), ("вул. Шевченка 3, Мелітополь", "UA-23:melitopol")],
+)  # fmt: skip
+def test_kind_words_streets_and_closing_regions_are_told_apart(text: str, entry_id: str) -> None:
+    assert resolve_place(text).entry_id == entry_id

@@ -14,6 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from homeward.errors import Invalid
 from homeward.names.comparison import Comparison
@@ -191,9 +192,9 @@ _UNKNOWN = frozenset(
 )
 
 
-def _two_digit_year(digits: str, today: date) -> int:
+def _two_digit_year(digits: str, this_year: int) -> int:
     year = 2000 + int(digits)
-    return year if year <= today.year else year - 100
+    return year if year <= this_year else year - 100
 
 
 def _from_parts(value: object, year: int, month: int | None, day: int | None) -> PartialDate:
@@ -224,18 +225,19 @@ def _from_number(value: object, number: float) -> PartialDate:
     return _from_serial(value, number)
 
 
-def _from_text(value: str) -> PartialDate | None:
+@lru_cache(maxsize=65536)
+def _from_text(value: str, this_year: int) -> PartialDate | None:
+    """Parse text; ``this_year`` is part of the cache key for two-digit years."""
     text = " ".join(value.strip().casefold().split())
     text = _PREFIX.sub("", _SUFFIX.sub("", text))
     if text in _UNKNOWN:
         return None
-    today = date.today()
     if match := _ISO.fullmatch(text) or _YEAR_FIRST.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
         return _from_parts(value, year, month, day)
     if match := _DAY_FIRST.fullmatch(text):
         day_text, month_text, year_text = match.groups()
-        year = int(year_text) if len(year_text) == 4 else _two_digit_year(year_text, today)
+        year = int(year_text) if len(year_text) == 4 else _two_digit_year(year_text, this_year)
         return _from_parts(value, year, int(month_text), int(day_text))
     if match := _YEAR_MONTH.fullmatch(text):
         return _from_parts(value, int(match[1]), int(match[2]), None)
@@ -291,7 +293,7 @@ def parse_date(value: object) -> PartialDate | None:
             return None
         return _from_number(value, value)
     if isinstance(value, str):
-        return _from_text(value)
+        return _from_text(value, date.today().year)
     raise InvalidDateError(value, f"a {type(value).__name__} is not a date")
 
 

@@ -4,6 +4,8 @@ of the matcher's own tables, so that the ground truth is not circular."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from homeward.synthetic.model import Surname
 
 _RU_CONSONANTS = set("бвгджзклмнпрстфхцчшщ")
@@ -41,6 +43,7 @@ _RU_PATRONYMIC_EXCEPTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def uk_patronymic(father_given_name: str, sex: str) -> str:
     """The Ukrainian patronymic from the father's given name:
     Сергій → Сергійович / Сергіївна, Микола → Миколайович / Миколаївна,
@@ -61,6 +64,7 @@ def uk_patronymic(father_given_name: str, sex: str) -> str:
     return name + "ович" if male else name + "івна"
 
 
+@lru_cache(maxsize=65_536)
 def ru_patronymic(father_russian_name: str, sex: str) -> str:
     """The Russian patronymic from the father's Russian given name:
     Сергей → Сергеевич / Сергеевна, Дмитрий → Дмитриевич, Юрий → Юрьевич,
@@ -87,6 +91,7 @@ def ru_patronymic(father_russian_name: str, sex: str) -> str:
     return name + "ов" + ending
 
 
+@lru_cache(maxsize=65_536)
 def uk_feminine_surname(masculine: str) -> str:
     """The feminine form of a Ukrainian surname: Петровський → Петровська,
     Білий → Біла, Ковальов → Ковальова, Волошин → Волошина, Шевченко unchanged."""
@@ -103,6 +108,7 @@ def uk_surname(masculine: str) -> Surname:
     return Surname(masculine, uk_feminine_surname(masculine))
 
 
+@lru_cache(maxsize=65_536)
 def ru_feminine_surname(masculine: str) -> str:
     """The feminine form of a Russian surname: Петровский → Петровская,
     Белый → Белая, Ковалёв → Ковалёва, Иванов → Иванова, Шевченко unchanged."""
@@ -131,6 +137,7 @@ _RU_SURNAME_ROOTS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def russify_surname(masculine: str, apostrophe: str = "ь") -> str:
     """How the other side spells a Ukrainian surname (masculine form):
     -ський → -ский, -ий → -ый, -ець → -ец, -ьов → -ёв, і/ї → и, є → е, ґ → г,

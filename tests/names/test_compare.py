@@ -125,7 +125,17 @@ def test_keys_stay_apart_for_different_names() -> None:
     assert not given_name_keys("Олександр") & given_name_keys("Олександра")
     assert not given_name_keys("Іван") & given_name_keys("Ян")
     assert not patronymic_keys("Сергійович") & patronymic_keys("Сергіївна")
-    assert not full_name_keys("Іван Петренко") & full_name_keys("Ян Петренко")
+    assert not full_name_keys("Іван Петренко") & full_name_keys("Марія Петренко")
+    # Same family name and the same first letter: only the initial key is shared.
+    assert full_name_keys("Іван Петренко") & full_name_keys("Ян Петренко") == {
+        "gi:i|f:pitrinko"
+    }
+
+
+def test_initials_have_keys_of_their_own() -> None:
+    assert given_name_keys("О.") == {"gi:o"}
+    assert full_name_keys("О. Коваленко") & full_name_keys("Олександр Коваленко")
+    assert full_name_keys("O. Kovalenko") & full_name_keys("Олександр Коваленко")
 
 
 def test_full_name_keys_pair_two_parts() -> None:

@@ -17,6 +17,8 @@ from homeward.names.family import family_form, family_name_for_sex, family_name_
         ["Сергієнко", "Сергиенко", "Serhiienko", "Sergienko"],
         ["Висоцький", "Высоцкий", "Vysotskyi", "Высоцкая"],
         ["Ільїн", "Ильин", "Ilyin", "Ільїна"],
+        ["Ковальов", "Ковалёв", "Ковалев", "Kovalov", "Kovalyov", "Ковальова"],
+        ["Лебедєв", "Лебедев", "Lebediev", "Lebedeva"],
     ],
 )
 def test_one_family_name_has_one_stem(spellings: list[str]) -> None:

@@ -179,7 +179,11 @@ def _multi(a: str, b: str, compare_word: _WordCompare, levels: tuple[str, ...]) 
     if len(wa) == len(wb):
         in_order = _worst([compare_word(x, y) for x, y in zip(wa, wb, strict=True)], levels)
         return _best([in_order, result], levels) if agrees(result.level) else in_order
-    if agrees(result.level) and levels.index(result.level) < levels.index("partial"):
+    if (
+        "partial" in levels
+        and agrees(result.level)
+        and levels.index(result.level) < levels.index("partial")
+    ):
         return Comparison("partial", "one name of a double name")
     return result
 
@@ -220,6 +224,7 @@ def given_name_keys(value: str | None) -> frozenset[str]:
     keys: set[str] = set()
     for word in _words(normalize_text(value)):
         if is_initial(word):
+            keys.add(f"gi:{skeleton(word)[:1].lower()}")
             continue
         resolution = _resolve(word)
         keys.update(f"g:{g}" for g in resolution.groups)
@@ -296,6 +301,7 @@ def patronymic_keys(value: str | None) -> frozenset[str]:
     keys: set[str] = set()
     for word in _words(normalize_text(value)):
         if is_initial(word):
+            keys.add(f"pi:{skeleton(word)[:1].lower()}")
             continue
         parsed = parse_patronymic(word)
         if parsed:

@@ -55,6 +55,7 @@ _SUFFIX_CLASSES = (
 
 
 _SAME_CLASS = {"ev": "ov"}
+_OV = re.compile(r"[aeiou]+v$")
 
 
 def compatible_suffixes(a: str, b: str) -> bool:
@@ -91,7 +92,7 @@ def family_form(value: str) -> FamilyForm:
     """Read one family-name word.
 
     >>> family_form("Петрова")
-    FamilyForm(token='петрова', skeleton='petrova', stem='pitrov', sex='f', suffix='ov')
+    FamilyForm(token='петрова', skeleton='petrova', stem='pitrOv', sex='f', suffix='ov')
     >>> family_form("Коваленко").sex is None
     True
     """
@@ -104,6 +105,9 @@ def family_form(value: str) -> FamilyForm:
             break
     suffix = next((s for s in _SUFFIX_CLASSES if base.endswith(s)), "")
     suffix = _SAME_CLASS.get(suffix, suffix)
+    if suffix == "ov":
+        # -ов, -ев, -єв, -ёв, Ukrainian -ьов: one ending, whatever its vowel.
+        base = _OV.sub("Ov", base)
     return FamilyForm(token, skel, _loose(base), sex, suffix)
 
 

@@ -39,6 +39,7 @@ from homeward.names.compare import (
 from homeward.names.comparison import Comparison
 from homeward.names.normalize import normalize_text
 from homeward.names.parse import ParsedName, parse_full_name
+from homeward.names.translit import skeleton
 
 FULL_NAME_LEVELS = (
     "exact", "equivalent", "transliteration", "diminutive", "gendered", "partial", "typo",
@@ -175,6 +176,9 @@ def full_name_keys(value: str | None) -> frozenset[str]:
         given = given_name_keys(reading.given)
         family = family_name_keys(reading.family)
         patronymic = patronymic_keys(reading.patronymic)
+        if reading.given:
+            # The first letter with the family name finds "О. Коваленко".
+            given = given | {f"gi:{skeleton(reading.given)[:1].lower()}"}
         for first, second in ((given, family), (given, patronymic)):
             keys.update(f"{x}|{y}" for x in first for y in second)
         if not family and not patronymic:

@@ -167,20 +167,18 @@ def _canonical_characters(value: str) -> str:
 
 def _tidy(text: str) -> str:
     text = _NOT_NAME.sub(" ", text)
-    text = re.sub(r"\s*-\s*", "-", text)
-    text = re.sub(r"-{2,}", "-", text).strip("-")
-    # An apostrophe only belongs between two letters.
+    # An apostrophe only belongs between two letters, a hyphen too (after the
+    # spaces around it are dropped: "Іванова - Петренко" is one double name).
     text = re.sub(r"(?<![^\W\d_])'|'(?![^\W\d_])", " ", text)
+    text = re.sub(r"\s*-\s*", "-", text)
+    text = re.sub(r"(?<![^\W\d_])-|-(?![^\W\d_])", " ", text)
     # Initials: "О.С." -> "о. с."; a lone letter becomes "x.".
-    text = re.sub(r"\.", ". ", text)
     words = []
-    for word in _SPACES.split(text):
-        word = word.strip(".") if len(word.strip(".")) > 1 else word
-        if not word or word == ".":
+    for word in _SPACES.split(text.replace(".", ". ")):
+        bare = word.strip(".")
+        if not bare:
             continue
-        if len(word) == 1:
-            word += "."
-        words.append(word)
+        words.append(bare + "." if len(bare) == 1 else bare)
     return " ".join(words)
 
 
@@ -210,7 +208,7 @@ def normalize_name(value: str | None) -> NormalizedName:
         return fixed
 
     text = _WORD.sub(repair, text)
-    text = _tidy(text.lower())
+    text = _tidy(unicodedata.normalize("NFC", text.lower()))
     return NormalizedName(text, tuple(repairs))
 
 

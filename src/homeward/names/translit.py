@@ -185,8 +185,6 @@ _YO = re.compile(r"([^aeiou])io")
 
 def _plain_latin(word: str) -> str:
     if letter_script(word) == "cyrillic" or any(c in _CYRILLIC_BASE for c in word):
-        # Ukrainian "ьо" is the Russian "ё" (Ковальов / Ковалёв).
-        word = word.replace("ьо", "ё")
         word = "".join(_CYRILLIC_BASE.get(c, c) for c in word)
     word = "".join(_LATIN_DIACRITICS.get(c, c) for c in word)
     decomposed = unicodedata.normalize("NFD", word)

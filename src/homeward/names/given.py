@@ -192,6 +192,15 @@ def _symbol_map() -> dict[str, str]:
     return {s: next(iter(g)) for s, g in symbol_groups.items() if len(g) == 1}
 
 
+def name_groups() -> dict[str, NameGroup]:
+    """Every shipped given name by id, read once.
+
+    >>> name_groups()["hanna"].ru
+    ('Анна',)
+    """
+    return _index().groups
+
+
 def name_group(group_id: str) -> NameGroup:
     """The group with this id.
 

@@ -46,6 +46,8 @@ _CYRILLIC_TO_LATIN = {
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
 _NOT_NAME = re.compile(r"[^\w'\-. ]+|\d+|_", re.UNICODE)
 
 
@@ -207,7 +209,8 @@ def normalize_name(value: str | None) -> NormalizedName:
         repairs.extend(made)
         return fixed
 
-    text = _WORD.sub(repair, text)
+    if _LATIN_LETTER.search(text) and _CYRILLIC_LETTER.search(text):
+        text = _WORD.sub(repair, text)
     text = _tidy(unicodedata.normalize("NFC", text.lower()))
     return NormalizedName(text, tuple(repairs))
 

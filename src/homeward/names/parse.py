@@ -76,12 +76,35 @@ def _analyzer(language: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=language)
 
 
-def _name_parses(word: str, language: str) -> list[Any]:
+@lru_cache(maxsize=65_536)
+def _name_parses(word: str, language: str) -> tuple[Any, ...]:
     parses = _analyzer(language).parse(word)
-    return [p for p in parses if _NAME_TAGS & p.tag.grammemes and "plur" not in p.tag.grammemes]
+    return tuple(
+        p for p in parses if _NAME_TAGS & p.tag.grammemes and "plur" not in p.tag.grammemes
+    )
 
 
-def _is_nominative_possible(parses: list[Any]) -> bool:
+_OBLIQUE_ENDINGS = (
+    "а", "я", "у", "ю", "і", "ї", "и", "е", "є", "ом", "ем", "єм", "ою", "ею", "єю", "ої",
+    "ого", "ому", "им", "ім", "ій", "ей", "ой",
+)  # fmt: skip
+_NOMINATIVE_ENDINGS = ("енко", "ович", "евич", "івна", "ївна", "овна", "евна", "ський", "цький")
+
+
+def _may_be_declined(word: str) -> bool:
+    """A cheap test that spares the morphological analyser most names.
+
+    A word can be declined only when it ends like a declined form and is not
+    a listed given name in the nominative.
+    """
+    if is_initial(word) or word.endswith(_NOMINATIVE_ENDINGS):
+        return False
+    if not word.endswith(_OBLIQUE_ENDINGS):
+        return False
+    return not any(m.form == word for m in resolve_given_name(word).memberships)
+
+
+def _is_nominative_possible(parses: tuple[Any, ...]) -> bool:
     return any("nomn" in p.tag.grammemes for p in parses)
 
 
@@ -101,9 +124,12 @@ def reduce_inflection(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
     """
     if not words or any(letter_script(w) != "cyrillic" for w in words):
         return words, ()
+    candidates = [w for w in words if _may_be_declined(w)]
+    if not candidates:
+        return words, ()
     languages = {detect_language(w) for w in words} - {None}
     language = languages.pop() if len(languages) == 1 else "uk"
-    parses = [_name_parses(w, language) for w in words if not is_initial(w)]
+    parses = [_name_parses(w, language) for w in candidates]
     oblique = [ps for ps in parses if ps and not _is_nominative_possible(ps)]
     if not oblique:
         return words, ()

@@ -219,7 +219,7 @@ def main() -> None:
     _clear_caches()
 
     cold, cold_s = _rate(len(records), lambda: [_keys_all(r) for r in records])
-    warm, warm_s = _rate(len(records), lambda: [_keys_all(r) for r in records])
+    warm, _ = _rate(len(records), lambda: [_keys_all(r) for r in records])
     by_child: dict[int, list[Record]] = {}
     for record in records:
         by_child.setdefault(record.child, []).append(record)
@@ -270,9 +270,11 @@ def main() -> None:
         ),
         _selectivity(
             "full (given × family, given × patronymic)",
-            ((r.child, fullname.full_name_keys(f"{r.given} {r.patronymic} {r.family}"))
-             for r in records),
-        ),  # fmt: skip
+            (
+                (r.child, fullname.full_name_keys(f"{r.given} {r.patronymic} {r.family}"))
+                for r in records
+            ),
+        ),
     ]
     report = "\n\n".join(
         [

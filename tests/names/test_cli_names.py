@@ -11,7 +11,9 @@ runner = CliRunner()
 
 def test_explain_shows_each_part_with_level_and_reason() -> None:
     result = runner.invoke(
-        app, ["names", "explain", "Олександр Коваленко", "Aleksandr Kovalenko"], env={"COLUMNS": "200"}
+        app,
+        ["names", "explain", "Олександр Коваленко", "Aleksandr Kovalenko"],
+        env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -26,7 +28,9 @@ def test_explain_shows_each_part_with_level_and_reason() -> None:
 
 def test_explain_reports_repairs_and_declined_words() -> None:
     result = runner.invoke(
-        app, ["names", "explain", "Коваленка Олександра", "Oлександр Коваленко"], env={"COLUMNS": "200"}
+        app,
+        ["names", "explain", "Коваленка Олександра", "Oлександр Коваленко"],
+        env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
     assert "коваленка→коваленко" in result.output
@@ -36,7 +40,9 @@ def test_explain_reports_repairs_and_declined_words() -> None:
 
 def test_explain_says_different_for_siblings() -> None:
     result = runner.invoke(
-        app, ["names", "explain", "Олександр Коваленко", "Олександра Коваленко"], env={"COLUMNS": "200"}
+        app,
+        ["names", "explain", "Олександр Коваленко", "Олександра Коваленко"],
+        env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0
     assert "overall: different" in result.output

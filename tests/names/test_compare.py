@@ -127,9 +127,7 @@ def test_keys_stay_apart_for_different_names() -> None:
     assert not patronymic_keys("Сергійович") & patronymic_keys("Сергіївна")
     assert not full_name_keys("Іван Петренко") & full_name_keys("Марія Петренко")
     # Same family name and the same first letter: only the initial key is shared.
-    assert full_name_keys("Іван Петренко") & full_name_keys("Ян Петренко") == {
-        "gi:i|f:pitrinko"
-    }
+    assert full_name_keys("Іван Петренко") & full_name_keys("Ян Петренко") == {"gi:i|f:pitrinko"}
 
 
 def test_initials_have_keys_of_their_own() -> None:
@@ -143,3 +141,25 @@ def test_full_name_keys_pair_two_parts() -> None:
     assert keys
     assert all("|" in key for key in keys)
     assert full_name_keys("Коваленко") == frozenset({"f:kovalinko"})
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "homeward.names.normalize",
+        "homeward.names.translit",
+        "homeward.names.given",
+        "homeward.names.patronymic",
+        "homeward.names.family",
+        "homeward.names.parse",
+        "homeward.names.compare",
+        "homeward.names.fullname",
+    ],
+)
+def test_docstring_examples_hold(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -18,16 +18,20 @@ from homeward.names.parse import name_parts, parse_full_name, reduce_inflection
         ("Aleksandr Kovalenko", "aleksandr", "", "kovalenko", "given_first"),
         ("Саша Коваленко", "саша", "", "коваленко", "given_first"),
         ("Шевчук Марія Іванівна", "марія", "іванівна", "шевчук", "family_first"),
-        ("Kovalenko Oleksandr Serhiiovych", "oleksandr", "serhiiovych", "kovalenko", "family_first"),
+        (
+            "Kovalenko Oleksandr Serhiiovych",
+            "oleksandr",
+            "serhiiovych",
+            "kovalenko",
+            "family_first",
+        ),
         ("Коваленко О.С.", "о.", "с.", "коваленко", "family_first"),
         ("О. С. Коваленко", "о.", "с.", "коваленко", "given_first"),
         ("Ковальчук Анна Марія", "анна-марія", "", "ковальчук", "family_first"),
         ("Іван Петрович", "іван", "петрович", "", "single"),
     ],
 )
-def test_parts_and_order(
-    value: str, given: str, patronymic: str, family: str, order: str
-) -> None:
+def test_parts_and_order(value: str, given: str, patronymic: str, family: str, order: str) -> None:
     parsed = parse_full_name(value)
     assert (parsed.given, parsed.patronymic, parsed.family, parsed.order) == (
         given,

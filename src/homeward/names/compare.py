@@ -131,8 +131,8 @@ def _given_word(a: str, b: str) -> Comparison:
         label = name_group(group).label
         if sa == sb:
             return Comparison("transliteration", f"same name ({label}), another spelling")
-        roles_a = {m.role for m in ra.memberships if m.group in shared}
-        roles_b = {m.role for m in rb.memberships if m.group in shared}
+        roles_a: set[str] = {m.role for m in ra.memberships if m.group in shared}
+        roles_b: set[str] = {m.role for m in rb.memberships if m.group in shared}
         if not (roles_a & FULL_ROLES and roles_b & FULL_ROLES):
             return Comparison("diminutive", f"diminutive of {label}")
         return Comparison("equivalent", _role_reason(group, roles_a, roles_b))

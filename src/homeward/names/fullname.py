@@ -12,8 +12,8 @@ have one) agree but the family name does not, the level is
 adoption or guardianship, so the match model can weigh this apart from a
 plain ``"different"``.
 
->>> compare_full_names("Олександр Коваленко", "KOVALENKO Aleksandr")
-Comparison(level='transliteration', reason='given name: same name (Олександр), Russian form; family name: transliteration variant')
+>>> compare_full_names("Олександр Коваленко", "KOVALENKO Aleksandr").reason
+'given name: same name (Олександр), Russian form; family name: transliteration variant'
 >>> compare_full_names("Олександр Сергійович Коваленко", "Александр Сергеевич Иванов").level
 'family_differs'
 """

@@ -115,8 +115,10 @@ def load_name_groups() -> dict[str, NameGroup]:
     >>> len(groups) > 250
     True
     """
-    text = resources.files("homeward.names").joinpath("data/given_names_extra.tsv").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("homeward.names")
+        .joinpath("data/given_names_extra.tsv")
+        .read_text(encoding="utf-8")
     )
     rows = csv.DictReader(
         (line for line in text.splitlines() if line and not line.startswith("#")),
@@ -150,9 +152,7 @@ def name_symbols(token: str) -> frozenset[str]:
     names = analyze_names(
         NameTypeTag.PER, [token], phonetics=False, consolidate=False, rewrite=False
     )
-    return frozenset(
-        s.id for name in names for s in name.symbols if s.category.value == "NAME"
-    )
+    return frozenset(s.id for name in names for s in name.symbols if s.category.value == "NAME")
 
 
 @cache

@@ -140,7 +140,11 @@ def reduce_inflection(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
     if case is None:
         return words, ()
     genders = {
-        g for ps in oblique for p in ps if case in p.tag.grammemes for g in ("masc", "femn")
+        g
+        for ps in oblique
+        for p in ps
+        if case in p.tag.grammemes
+        for g in ("masc", "femn")
         if g in p.tag.grammemes
     }
     gender = genders.pop() if len(genders) == 1 else None
@@ -218,13 +222,13 @@ def parse_full_name(value: str | None) -> ParsedName:
         family_at = next(i for i in rest if upper[i])
     elif patronymic_at is not None:
         before = patronymic_at - 1
-        others = [i for i in rest if i != before]
-        if not others:
+        remaining = [i for i in rest if i != before]
+        if not remaining:
             family_at = None
-        elif others[0] < before:
-            family_at = others[0]
+        elif remaining[0] < before:
+            family_at = remaining[0]
         else:
-            family_at = others[-1]
+            family_at = remaining[-1]
     elif len(rest) == 1:
         family_at = None
     else:
@@ -234,7 +238,7 @@ def parse_full_name(value: str | None) -> ParsedName:
     given_words = [i for i in rest if i != family_at]
     if len(given_words) > 1 and not all(scores[i] >= 3 for i in given_words):
         best = max(given_words, key=lambda i: (scores[i], -i))
-        others = tuple(words[i] for i in given_words if i != best)
+        others: tuple[str, ...] = tuple(words[i] for i in given_words if i != best)
         given_words = [best]
     else:
         others = ()

@@ -72,7 +72,7 @@ def _by_table(table: dict[str, str], initial: dict[str, str] | None = None) -> C
     return convert
 
 
-def _by_translitua(table: object) -> Callable[[str], str]:
+def _by_translitua(table: type[translitua.TransliterationTable]) -> Callable[[str], str]:
     def convert(text: str) -> str:
         return str(translitua.translit(text, table)).lower()
 

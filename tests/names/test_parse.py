@@ -86,3 +86,19 @@ def test_latin_is_never_reduced() -> None:
 
 def test_name_parts_mapping() -> None:
     assert name_parts("Шевчук Марія") == {"given": "марія", "patronymic": "", "family": "шевчук"}
+
+
+def test_a_nominative_word_stops_the_reduction() -> None:
+    # "Пріска" could be a declined "Пріск", but "Назарівна" is a nominative.
+    parsed = parse_full_name("Пріска Назарівна Гук")
+    assert (parsed.given, parsed.patronymic, parsed.family) == ("пріска", "назарівна", "гук")
+    assert parsed.reduced == ()
+
+
+def test_patronymic_typed_on_a_russian_keyboard() -> None:
+    parsed = parse_full_name("Ірена Августинивна Ісаевич")
+    assert (parsed.given, parsed.patronymic, parsed.family) == (
+        "ірена",
+        "августинивна",
+        "ісаевич",
+    )

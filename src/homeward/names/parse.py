@@ -139,6 +139,13 @@ def reduce_inflection(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
     )
     if case is None:
         return words, ()
+    # Every other word that can be read as a name must fit that case too:
+    # "Пріска Назарівна" is not declined, whatever "Пріска" could be.
+    for word in words:
+        if word not in candidates and not is_initial(word):
+            readings = _name_parses(word, language)
+            if readings and not any(case in p.tag.grammemes for p in readings):
+                return words, ()
     genders = {
         g
         for ps in oblique

@@ -27,6 +27,7 @@ from homeward.names.translit import skeleton
 _CYRILLIC_SUFFIXES = (
     ("овича", "m"), ("евича", "m"), ("ович", "m"), ("евич", "m"), ("євич", "m"),
     ("івна", "f"), ("ївна", "f"), ("овна", "f"), ("евна", "f"), ("инична", "f"),
+    ("ивна", "f"),  # a Ukrainian -івна typed on a Russian keyboard
     ("ична", "f"), ("ічна", "f"), ("ич", "m"), ("іч", "m"),
 )  # fmt: skip
 _LATIN_SUFFIXES = (

@@ -163,3 +163,13 @@ def test_docstring_examples_hold(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_examples_in_the_names_documentation_hold() -> None:
+    import doctest
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "names.md"
+    result = doctest.testfile(str(docs), module_relative=False)
+    assert result.attempted >= 10
+    assert result.failed == 0

@@ -8,7 +8,7 @@ of it commits or none of it does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -169,46 +169,30 @@ def _primary_key(obj: Base) -> str:
     return "/".join(str(part) for part in values)
 
 
+def _audited(objects: Iterable[object]) -> list[Base]:
+    return [o for o in objects if isinstance(o, Base) and not isinstance(o, _NOT_AUDITED)]
+
+
 @event.listens_for(Session, "after_flush")
 def _audit_changes(session: Session, _context: Any) -> None:
     actor = session.info.get("actor")
     if actor is None:
         return  # not a Homeward unit of work (migrations, backups)
     action = session.info.get("action", "change")
-    for obj in list(session.new):
-        if isinstance(obj, _NOT_AUDITED) or not isinstance(obj, Base):
-            continue
+    changes: list[tuple[str, Base, dict[str, Any] | None, dict[str, Any] | None]] = []
+    changes += [("insert", obj, None, _row_values(obj)) for obj in _audited(session.new)]
+    for obj in _audited(session.dirty):
+        old, new = _changed_values(obj)
+        if new:
+            changes.append(("update", obj, old, new))
+    changes += [("delete", obj, _row_values(obj), None) for obj in _audited(session.deleted)]
+    for op, obj, before, after in changes:
         audit.append(
             session,
             actor=actor,
-            action=f"{action}:insert",
-            entity_type=obj.__tablename__,
-            entity_id=_primary_key(obj),
-            after=_row_values(obj),
-        )
-    for obj in list(session.dirty):
-        if isinstance(obj, _NOT_AUDITED) or not isinstance(obj, Base):
-            continue
-        before, after = _changed_values(obj)
-        if not after:
-            continue
-        audit.append(
-            session,
-            actor=actor,
-            action=f"{action}:update",
+            action=f"{action}:{op}",
             entity_type=obj.__tablename__,
             entity_id=_primary_key(obj),
             before=before,
             after=after,
-        )
-    for obj in list(session.deleted):
-        if isinstance(obj, _NOT_AUDITED) or not isinstance(obj, Base):
-            continue
-        audit.append(
-            session,
-            actor=actor,
-            action=f"{action}:delete",
-            entity_type=obj.__tablename__,
-            entity_id=_primary_key(obj),
-            before=_row_values(obj),
         )

@@ -48,6 +48,23 @@ def test_record_keeps_raw_exactly_and_normalises(registry: Registry) -> None:
         assert stored.birth_year == 2012
 
 
+def test_look_alike_letters_are_repaired_and_the_repair_is_kept(registry: Registry) -> None:
+    raw = {"family_name": "Bласюк", "given_name": "Iрина", "birth_place": "Мариупoль"}
+    with registry.uow() as uow:
+        record = make_record(uow, **raw)
+        uow.commit()
+        record_id = record.id
+    with registry.uow(write=False) as uow:
+        stored = uow.repos.records.get(record_id)
+        assert (stored.family_name, stored.given_name) == ("Власюк", "Ірина")
+        assert stored.raw["family_name"] == "Bласюк"
+        assert stored.birth_place == "Мариупoль"  # places are resolved when compared
+        assert stored.repairs == [
+            "given_name: Latin 'I' in 'Iрина' read as Cyrillic 'І'",
+            "family_name: Latin 'B' in 'Bласюк' read as Cyrillic 'В'",
+        ]
+
+
 def test_unreadable_value_is_refused_naming_the_field(registry: Registry) -> None:
     with registry.uow() as uow, pytest.raises(Invalid, match="sex"):
         make_record(uow, sex="maybe")

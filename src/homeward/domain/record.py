@@ -37,6 +37,9 @@ class RecordData:
     reporter_name: str | None = None
     reporter_contact: str | None = None
     notes: str | None = None
+    repairs: list[str] = field(default_factory=list, metadata={"derived": True})
+    """What Homeward changed while reading the values (look-alike letters
+    repaired), said in words; the raw copy keeps what was received."""
 
     def as_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -47,4 +50,7 @@ class RecordData:
         return text or self.full_name or ""
 
 
-RECORD_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RecordData))
+RECORD_FIELD_NAMES: tuple[str, ...] = tuple(
+    f.name for f in fields(RecordData) if not f.metadata.get("derived")
+)
+"""The fields a source can send (``repairs`` is Homeward's own)."""

@@ -167,6 +167,19 @@ def _best(comparisons: list[Comparison], levels: tuple[str, ...]) -> Comparison:
     return min(comparisons, key=lambda c: levels.index(c.level))
 
 
+def _compare_values(
+    a: str | None, b: str | None, compare_word: _WordCompare, levels: tuple[str, ...], what: str
+) -> Comparison:
+    """Normalise two values and compare them word by word, in a fixed order
+    (so the comparison is symmetric); a missing side is ``missing``."""
+    na, nb = normalize_text(a), normalize_text(b)
+    if not na or not nb:
+        return Comparison("missing", f"no {what} on one side")
+    if na > nb:
+        na, nb = nb, na
+    return _multi(na, nb, compare_word, levels)
+
+
 def _multi(a: str, b: str, compare_word: _WordCompare, levels: tuple[str, ...]) -> Comparison:
     """Compare values that may hold several words (double names)."""
     wa, wb = _words(a), _words(b)
@@ -204,12 +217,7 @@ def compare_given_names(a: str | None, b: str | None) -> Comparison:
     >>> compare_given_names("", "Анна").level
     'missing'
     """
-    na, nb = normalize_text(a), normalize_text(b)
-    if not na or not nb:
-        return Comparison("missing", "no given name on one side")
-    if na > nb:
-        na, nb = nb, na
-    return _multi(na, nb, _given_word, GIVEN_LEVELS)
+    return _compare_values(a, b, _given_word, GIVEN_LEVELS, "given name")
 
 
 @lru_cache(maxsize=131_072)
@@ -283,12 +291,7 @@ def compare_patronymics(a: str | None, b: str | None) -> Comparison:
     >>> compare_patronymics("С.", "Сергеевич").level
     'initial'
     """
-    na, nb = normalize_text(a), normalize_text(b)
-    if not na or not nb:
-        return Comparison("missing", "no patronymic on one side")
-    if na > nb:
-        na, nb = nb, na
-    return _multi(na, nb, _patronymic_word, PATRONYMIC_LEVELS)
+    return _compare_values(a, b, _patronymic_word, PATRONYMIC_LEVELS, "patronymic")
 
 
 @lru_cache(maxsize=131_072)
@@ -350,12 +353,7 @@ def compare_family_names(a: str | None, b: str | None) -> Comparison:
     >>> compare_family_names("Коваленко", "Ковальчук").level
     'different'
     """
-    na, nb = normalize_text(a), normalize_text(b)
-    if not na or not nb:
-        return Comparison("missing", "no family name on one side")
-    if na > nb:
-        na, nb = nb, na
-    return _multi(na, nb, _family_word, FAMILY_LEVELS)
+    return _compare_values(a, b, _family_word, FAMILY_LEVELS, "family name")
 
 
 @lru_cache(maxsize=262_144)

@@ -201,7 +201,28 @@ def normalize_name(value: str | None) -> NormalizedName:
     """
     if not value:
         return NormalizedName("")
-    text = _canonical_characters(value)
+    repaired = repair_look_alikes(_canonical_characters(value))
+    text = _tidy(unicodedata.normalize("NFC", repaired.text.lower()))
+    return NormalizedName(text, repaired.repairs)
+
+
+@lru_cache(maxsize=65_536)
+def repair_look_alikes(value: str) -> NormalizedName:
+    """Repair look-alike letters only, keeping case, apostrophes and spacing.
+
+    This is the form a record keeps as its normalised value (the raw copy
+    keeps what was typed); the repairs say what was changed.
+
+    >>> fixed = repair_look_alikes("Bласюк Iрина")
+    >>> fixed.text
+    'Власюк Ірина'
+    >>> [r.describe() for r in fixed.repairs]
+    ["Latin 'B' in 'Bласюк' read as Cyrillic 'В'", "Latin 'I' in 'Iрина' read as Cyrillic 'І'"]
+    >>> repair_look_alikes("Дем’яненко").repairs
+    ()
+    """
+    if not (_LATIN_LETTER.search(value) and _CYRILLIC_LETTER.search(value)):
+        return NormalizedName(value)
     repairs: list[Repair] = []
 
     def repair(match: re.Match[str]) -> str:
@@ -209,10 +230,7 @@ def normalize_name(value: str | None) -> NormalizedName:
         repairs.extend(made)
         return fixed
 
-    if _LATIN_LETTER.search(text) and _CYRILLIC_LETTER.search(text):
-        text = _WORD.sub(repair, text)
-    text = _tidy(unicodedata.normalize("NFC", text.lower()))
-    return NormalizedName(text, tuple(repairs))
+    return NormalizedName(_WORD.sub(repair, value), tuple(repairs))
 
 
 def normalize_text(value: str | None) -> str:

@@ -63,6 +63,7 @@ def view_case(uow: UnitOfWork, child_id: int) -> CaseView:
         for name in RECORD_FIELD_NAMES:
             if sensitive or name not in SENSITIVE_FIELDS:
                 item[name] = getattr(record, name)
+        item["repairs"] = list(record.repairs)
         if sensitive:
             item["raw"] = record.raw
         view.records.append(item)

@@ -11,9 +11,15 @@ from homeward.domain.model import Sex
 from homeward.domain.record import RECORD_FIELD_NAMES, RecordData
 from homeward.errors import Invalid
 from homeward.names import dates
+from homeward.names.normalize import repair_look_alikes
 
 _SPACES = re.compile(r"\s+")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+NAME_FIELDS = frozenset(
+    {"given_name", "family_name", "patronymic", "full_name", "mother_name", "father_name"}
+)
+"""Fields whose look-alike letters are repaired (places are left as written:
+the gazetteer reads them either way)."""
 _SEX = {
     "m": Sex.MALE, "male": Sex.MALE, "ч": Sex.MALE, "чол": Sex.MALE, "чоловіча": Sex.MALE,
     "м": Sex.MALE, "муж": Sex.MALE, "мужской": Sex.MALE, "хлопчик": Sex.MALE, "boy": Sex.MALE,
@@ -60,7 +66,8 @@ def parse_partial_date(value: Any, field: str = "birth_date") -> str | None:
 def record_data(values: Mapping[str, Any]) -> RecordData:
     """Build a RecordData from field names to values, cleaning each one.
 
-    Unknown keys are ignored here (they stay in the raw copy).  A value that
+    Names get their look-alike letters repaired, and each repair is said in
+    ``repairs``.  Unknown keys are ignored here (they stay in the raw copy).  A value that
     cannot be read raises ``Invalid`` naming the field.
     """
     data = RecordData()
@@ -75,9 +82,21 @@ def record_data(values: Mapping[str, Any]) -> RecordData:
             data.sex = parse_sex(value)
         elif name in ("birth_date", "removal_date"):
             setattr(data, name, parse_partial_date(value, name))
+        elif name in NAME_FIELDS:
+            setattr(data, name, _clean_name(value, name, data.repairs))
         else:
             setattr(data, name, clean_text(value))
     return data
+
+
+def _clean_name(value: Any, field: str, repairs: list[str]) -> str | None:
+    """Clean text with look-alike letters repaired (``Bласюк`` -> ``Власюк``)."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    fixed = repair_look_alikes(text)
+    repairs.extend(f"{field}: {r.describe()}" for r in fixed.repairs)
+    return fixed.text
 
 
 def raw_copy(values: Mapping[str, Any]) -> dict[str, Any]:

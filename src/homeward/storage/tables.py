@@ -153,6 +153,8 @@ class RecordRow(Base):
     reporter_name: Mapped[str | None] = mapped_column(String(300))
     reporter_contact: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str | None] = mapped_column(Text)
+    repairs: Mapped[list[str]] = mapped_column(default=list)
+    """Look-alike letters repaired while reading the record, in words."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(Integer, nullable=False)

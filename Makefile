@@ -35,5 +35,11 @@ pytest: install
 
 test: system-deps install lint typecheck pytest
 
+# The benchmarks also need the reference tools they are measured against.
+bench: system-deps install
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/bench_names.py
+	$(BIN)/python bench/bench_link.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from homeward.cli import admin, audit, demo, names
+from homeward.cli import admin, audit, demo, link, names
 
 app = typer.Typer(
     help="Homeward: trace and return children deported or forcibly transferred.",
@@ -16,6 +16,8 @@ app.command("restore")(admin.restore_command)
 app.command("demo")(demo.demo)
 app.add_typer(audit.app, name="audit")
 app.add_typer(names.app, name="names")
+app.command("link")(link.link)
+app.add_typer(link.app, name="match")
 
 
 def main() -> None:

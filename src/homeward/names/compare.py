@@ -201,6 +201,7 @@ def _multi(a: str, b: str, compare_word: _WordCompare, levels: tuple[str, ...]) 
     return result
 
 
+@lru_cache(maxsize=262_144)
 def compare_given_names(a: str | None, b: str | None) -> Comparison:
     """Compare two given names (one word, or a double name).
 
@@ -279,6 +280,7 @@ def _patronymic_word(a: str, b: str) -> Comparison:
     return Comparison("different", "different patronymics")
 
 
+@lru_cache(maxsize=262_144)
 def compare_patronymics(a: str | None, b: str | None) -> Comparison:
     """Compare two patronymics by the father's name and the sex they mark.
 
@@ -339,6 +341,7 @@ def _family_word(a: str, b: str) -> Comparison:
     return Comparison("different", "different family names")
 
 
+@lru_cache(maxsize=262_144)
 def compare_family_names(a: str | None, b: str | None) -> Comparison:
     """Compare two family names (one word or a double-barrelled name).
 

@@ -1,0 +1,123 @@
+"""Candidate pairs: records that share a blocking key.
+
+Comparing every record with every other is out of reach (200,000 records make
+20 billion pairs).  Each record is filed under a few keys
+(:func:`homeward.linkage.prepare.blocking_keys`), and only records sharing a
+key are compared.  A block larger than ``max_block`` records (a very common
+name on a very common date) is split into windows of records sorted by their
+other keys, so no block costs more than ``max_block²/2`` pairs; the number of
+such blocks is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+MAX_BLOCK = 500
+"""The largest block paired in full."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Candidate pairs ``(left[k], right[k])`` with ``left[k] < right[k]``."""
+
+    left: IntArray
+    right: IntArray
+    blocks: int
+    large_blocks: int
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def _ranges(starts: IntArray, sizes: IntArray) -> IntArray:
+    """The concatenation of ``range(starts[b], starts[b] + sizes[b])``."""
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(starts, sizes) + within
+
+
+def _pairs_within(
+    members: IntArray, starts: IntArray, sizes: IntArray
+) -> tuple[IntArray, IntArray]:
+    """All pairs inside each block ``members[starts[b] : starts[b] + sizes[b]]``."""
+    position = _ranges(starts, sizes)
+    later = np.repeat(starts + sizes, sizes) - position - 1  # members after each one
+    first = np.repeat(position, later)
+    second = first + 1 + _ranges(np.zeros(len(later), dtype=np.int64), later)
+    return members[first], members[second]
+
+
+def candidate_pairs(
+    keys: Sequence[frozenset[str]],
+    *,
+    split_at: int | None = None,
+    max_block: int = MAX_BLOCK,
+) -> Candidates:
+    """Pairs of records that share a key.
+
+    ``split_at``: for linking two sets, records ``[0, split_at)`` are the first
+    set and the rest the second; only pairs across the two are returned.
+    """
+    numbers: dict[str, int] = {}
+    key_ids: list[int] = []
+    record_ids: list[int] = []
+    for r, record_keys in enumerate(keys):
+        for key in record_keys:
+            k = numbers.get(key)
+            if k is None:
+                k = numbers[key] = len(numbers)
+            key_ids.append(k)
+            record_ids.append(r)
+    if not key_ids:
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, 0, 0)
+    key_arr = np.asarray(key_ids, dtype=np.int64)
+    rec_arr = np.asarray(record_ids, dtype=np.int64)
+    order = np.lexsort((rec_arr, key_arr))
+    key_arr, rec_arr = key_arr[order], rec_arr[order]
+    boundaries = np.flatnonzero(np.diff(key_arr)) + 1
+    starts = np.concatenate(([0], boundaries)).astype(np.int64)
+    sizes = np.diff(np.concatenate((starts, [len(key_arr)]))).astype(np.int64)
+    if split_at is not None:
+        # A block with records of one set only makes no cross pair.
+        first_set = rec_arr < split_at
+        in_first = np.add.reduceat(first_set.astype(np.int64), starts)
+        useful = (in_first > 0) & (in_first < sizes)
+    else:
+        useful = sizes > 1
+    large = useful & (sizes > max_block)
+    small = useful & ~large
+    lefts, rights = [], []
+    if small.any():
+        a, b = _pairs_within(rec_arr, starts[small], sizes[small])
+        lefts.append(a)
+        rights.append(b)
+    for start, size in zip(starts[large].tolist(), sizes[large].tolist(), strict=True):
+        # Windows of max_block records overlapping by half: near neighbours by
+        # record number (records of one file often come in order).
+        members = rec_arr[start : start + size]
+        step = max(1, max_block // 2)
+        for begin in range(0, size - 1, step):
+            window = members[begin : begin + max_block]
+            a, b = _pairs_within(window, np.zeros(1, np.int64), np.array([len(window)], np.int64))
+            lefts.append(a)
+            rights.append(b)
+    if not lefts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, int(useful.sum()), int(large.sum()))
+    left = np.concatenate(lefts)
+    right = np.concatenate(rights)
+    lo, hi = np.minimum(left, right), np.maximum(left, right)
+    if split_at is not None:
+        keep = (lo < split_at) & (hi >= split_at)
+        lo, hi = lo[keep], hi[keep]
+    combined = np.unique(lo * len(keys) + hi)
+    return Candidates(
+        combined // len(keys), combined % len(keys), int(useful.sum()), int(large.sum())
+    )

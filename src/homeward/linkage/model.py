@@ -1,0 +1,194 @@
+"""The match model: Fellegi–Sunter weights per field and level, saved as JSON.
+
+For each field and each agreement level the model holds two probabilities:
+``m``, that a pair of records of the *same* child shows this level, and ``u``,
+that a pair of records of *different* children does.  A level's weight is
+``log2(m / u)``: how many times more likely the observation is under "same
+child", in bits.  A pair's match weight is the prior's weight
+``log2(prior / (1 - prior))`` plus the weights of its fields' levels, and its
+match probability is ``2**w / (1 + 2**w)``.  A missing value weighs nothing.
+
+The sibling rule: siblings share a family name, patronymic, parents and
+places, so when two records' given names are ``different``, those fields'
+positive weights are not counted (their negative weights still are).  Twins
+then do not match for sharing everything but a name.
+
+The model ships with default probabilities (:func:`default_model`, read from
+``default_model.json`` beside this module) and can be re-estimated from a
+registry's own records (:mod:`homeward.linkage.training`).
+
+>>> model = default_model()
+>>> round(model.weight("given_name", "exact"), 1) > 0 > model.weight("given_name", "different")
+True
+>>> MatchModel.from_json(model.to_json()) == model
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from homeward.errors import Invalid
+from homeward.linkage.fields import FIELDS, FIELDS_BY_NAME
+
+FORMAT = "homeward-match-model/1"
+_MIN_PROBABILITY = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class LevelProbabilities:
+    """``m`` and ``u`` of one level of one field."""
+
+    m: float
+    u: float
+
+    @property
+    def weight(self) -> float:
+        return math.log2(max(self.m, _MIN_PROBABILITY) / max(self.u, _MIN_PROBABILITY))
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Prior and per-level probabilities of every field."""
+
+    prior: float
+    """Probability that two records picked at random describe the same child."""
+    levels: dict[str, dict[str, LevelProbabilities]]
+    """Field name -> level -> probabilities (every level of every field)."""
+    sibling_rule: bool = True
+    trained: dict[str, Any] = field(default_factory=dict, compare=False)
+    """How the probabilities were estimated (for people; not used in scoring)."""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.prior < 1:
+            raise Invalid(f"model prior must be between 0 and 1, got {self.prior}")
+        for spec in FIELDS:
+            given = self.levels.get(spec.name)
+            if given is None or set(given) != set(spec.levels):
+                have = sorted(given or ())
+                raise Invalid(
+                    f"model field {spec.name!r} needs levels {list(spec.levels)}, has {have}"
+                )
+            for level, probs in given.items():
+                for name in ("m", "u"):
+                    value = getattr(probs, name)
+                    if not 0 <= value <= 1:
+                        raise Invalid(f"{spec.name}.{level}.{name} must be in [0, 1], got {value}")
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1 - self.prior))
+
+    def weight(self, field_name: str, level: str) -> float:
+        """The weight of one level; 0 for a missing value."""
+        if level not in FIELDS_BY_NAME[field_name].levels:
+            return 0.0
+        return self.levels[field_name][level].weight
+
+    def weight_table(self) -> npt.NDArray[np.float64]:
+        """Weights as an array ``[field, level + 1]``; column 0 is "missing" (0)."""
+        width = 1 + max(len(f.levels) for f in FIELDS)
+        table = np.zeros((len(FIELDS), width))
+        for i, spec in enumerate(FIELDS):
+            for j, level in enumerate(spec.levels):
+                table[i, j + 1] = self.levels[spec.name][level].weight
+        return table
+
+    def with_probabilities(
+        self,
+        levels: dict[str, dict[str, LevelProbabilities]],
+        prior: float,
+        trained: dict[str, Any],
+    ) -> MatchModel:
+        return MatchModel(prior, levels, self.sibling_rule, trained)
+
+    # --- JSON ---------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "prior": self.prior,
+            "sibling_rule": self.sibling_rule,
+            "fields": {
+                spec.name: {
+                    "label": spec.label,
+                    "levels": {
+                        level: {
+                            "m": _round(self.levels[spec.name][level].m),
+                            "u": _round(self.levels[spec.name][level].u),
+                            "weight": round(self.levels[spec.name][level].weight, 2),
+                        }
+                        for level in spec.levels
+                    },
+                }
+                for spec in FIELDS
+            },
+            "trained": self.trained,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchModel:
+        if data.get("format") != FORMAT:
+            raise Invalid(f"not a Homeward match model (format {data.get('format')!r})")
+        try:
+            levels = {
+                name: {
+                    level: LevelProbabilities(float(p["m"]), float(p["u"]))
+                    for level, p in spec["levels"].items()
+                }
+                for name, spec in data["fields"].items()
+            }
+            return cls(
+                prior=float(data["prior"]),
+                levels=levels,
+                sibling_rule=bool(data.get("sibling_rule", True)),
+                trained=dict(data.get("trained") or {}),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise Invalid(f"match model is incomplete: {error}") from error
+
+    @classmethod
+    def from_json(cls, text: str) -> MatchModel:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise Invalid(f"match model is not JSON: {error}") from error
+        return cls.from_dict(data)
+
+    @classmethod
+    def load(cls, path: str | Path) -> MatchModel:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _round(value: float) -> float:
+    return float(f"{value:.6g}")
+
+
+@cache
+def default_model() -> MatchModel:
+    """The model Homeward ships with (see docs/matching.md for its reasoning)."""
+    text = resources.files("homeward.linkage").joinpath("default_model.json").read_text("utf-8")
+    return MatchModel.from_json(text)
+
+
+def probability(weight: float) -> float:
+    """Match probability of a match weight (bits)."""
+    if weight > 60:
+        return 1.0
+    odds = 2.0 ** float(weight)
+    return float(odds / (1 + odds))

@@ -1,0 +1,251 @@
+"""Scoring pairs of records: one pair with its explanation, or millions at once.
+
+Both paths grade each field with the same function of
+:mod:`homeward.linkage.fields` and sum the weights with the same
+:func:`combine`, so a pair scores the same on a page and in a batch run.
+
+The batch path is vectorised: every field's values are numbered once
+(:class:`ValueTable`), a field is compared once per distinct pair of values
+(most candidate pairs repeat a pair of given names or dates), and the weights
+are summed with numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from homeward.linkage.fields import FIELDS, MISSING
+from homeward.linkage.model import MatchModel, probability
+from homeward.linkage.prepare import Prepared, prepare
+
+_GIVEN = 0
+_GIVEN_DIFFERENT = FIELDS[_GIVEN].levels.index("different") + 1
+_SHARED = np.array([f.shared_by_siblings for f in FIELDS])
+
+IntArray = npt.NDArray[np.int64]
+LevelArray = npt.NDArray[np.int8]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldExplanation:
+    """One field of a scored pair: the two values, the level, why, and its weight."""
+
+    field: str
+    label: str
+    value_a: str
+    value_b: str
+    level: str
+    reason: str
+    weight: float
+    counted: bool = True
+    """False when the sibling rule set a positive weight aside."""
+
+    def describe(self) -> str:
+        """``given name: Олександр ~ Александр, same name (Олександр), Russian form, +6.2``"""
+        if self.level == MISSING:
+            return f"{self.label}: {self.reason}"
+        values = (
+            self.value_a if self.value_a == self.value_b else f"{self.value_a} ~ {self.value_b}"
+        )
+        note = "" if self.counted else " (not counted: given names differ, siblings share it)"
+        return f"{self.label}: {values}, {self.reason}, {self.weight:+.1f}{note}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "label": self.label,
+            "value_a": self.value_a,
+            "value_b": self.value_b,
+            "level": self.level,
+            "reason": self.reason,
+            "weight": round(self.weight, 2),
+            "counted": self.counted,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """A pair's match weight and probability, with the explanation of each field."""
+
+    weight: float
+    probability: float
+    prior_weight: float
+    fields: tuple[FieldExplanation, ...]
+
+    def describe(self) -> list[str]:
+        return [f.describe() for f in self.fields if f.level != MISSING]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "match_probability": round(self.probability, 6),
+            "match_weight": round(self.weight, 2),
+            "prior_weight": round(self.prior_weight, 2),
+            "fields": [f.as_dict() for f in self.fields],
+        }
+
+
+def combine(levels: LevelArray, model: MatchModel) -> FloatArray:
+    """Match weights of pairs from their levels ``[pair, field]`` (0 = missing,
+    ``k`` = the field's k-th level counted from 1)."""
+    table = model.weight_table()
+    weights = table[np.arange(len(FIELDS))[None, :], levels]
+    if model.sibling_rule:
+        siblings = levels[:, _GIVEN] == _GIVEN_DIFFERENT
+        if siblings.any():
+            shared = siblings[:, None] & _SHARED[None, :] & (weights > 0)
+            weights = np.where(shared, 0.0, weights)
+    return np.asarray(model.prior_weight + weights.sum(axis=1), dtype=np.float64)
+
+
+def field_levels(a: Prepared, b: Prepared) -> tuple[list[int], list[str]]:
+    """The level (as in :func:`combine`) and reason of every field for one pair."""
+    levels, reasons = [], []
+    for spec, x, y in zip(FIELDS, a.values, b.values, strict=True):
+        if not x or not y:
+            levels.append(0)
+            reasons.append(f"no {spec.label} on {'either side' if not x and not y else 'one side'}")
+            continue
+        result = spec.compare(x, y)
+        index = spec.level_index(result.level)
+        levels.append(index + 1)
+        reasons.append(result.reason)
+    return levels, reasons
+
+
+def display_values(record: Mapping[str, Any], prepared: Prepared) -> tuple[str, ...]:
+    """Values to show in an explanation: as the source wrote them where it
+    wrote the field, else the prepared value (a part parsed from a full name)."""
+    shown = {
+        "given_name": record.get("given_name"),
+        "family_name": record.get("family_name"),
+        "patronymic": record.get("patronymic"),
+        "sex": record.get("sex"),
+        "birth_date": record.get("birth_date"),
+        "mother_name": record.get("mother_name"),
+        "father_name": record.get("father_name"),
+        "document": record.get("document_id")
+        or "; ".join(str(d) for d in (record.get("document_ids") or [])),
+    }
+    out = []
+    for spec, value in zip(FIELDS, prepared.values, strict=True):
+        original = shown.get(spec.name)
+        text = str(original).strip() if original else ""
+        if spec.name in ("given_name", "family_name", "patronymic") and not text and value:
+            text = value.title()
+        out.append(text or value)
+    return tuple(out)
+
+
+def score_pair(
+    model: MatchModel,
+    a: Mapping[str, Any] | Prepared,
+    b: Mapping[str, Any] | Prepared,
+) -> ScoredPair:
+    """Score one pair of records and explain every field.
+
+    >>> from homeward.linkage.model import default_model
+    >>> pair = score_pair(default_model(),
+    ...     {"given_name": "Олександр", "family_name": "Коваленко", "birth_date": "04.03.2012"},
+    ...     {"full_name": "KOVALENKO Aleksandr", "birth_date": "2012-03-04"})
+    >>> pair.probability > 0.99
+    True
+    >>> pair.describe()[0]
+    'given name: Олександр ~ Aleksandr, same name (Олександр), Russian form, +6.2'
+    """
+    pa = a if isinstance(a, Prepared) else prepare(a)
+    pb = b if isinstance(b, Prepared) else prepare(b)
+    shown_a = pa.values if isinstance(a, Prepared) else display_values(a, pa)
+    shown_b = pb.values if isinstance(b, Prepared) else display_values(b, pb)
+    levels, reasons = field_levels(pa, pb)
+    row = np.array([levels], dtype=np.int8)
+    total = float(combine(row, model)[0])
+    raw = model.weight_table()[np.arange(len(FIELDS)), row[0]]
+    siblings = model.sibling_rule and levels[_GIVEN] == _GIVEN_DIFFERENT
+    explained = []
+    for i, spec in enumerate(FIELDS):
+        level = spec.levels[levels[i] - 1] if levels[i] else MISSING
+        counted = not (siblings and spec.shared_by_siblings and raw[i] > 0)
+        explained.append(
+            FieldExplanation(
+                spec.name, spec.label, shown_a[i], shown_b[i], level, reasons[i],
+                float(raw[i]), counted,
+            )
+        )  # fmt: skip
+    return ScoredPair(total, probability(total), model.prior_weight, tuple(explained))
+
+
+# --- the batch path ------------------------------------------------------------
+
+
+class ValueTable:
+    """Every field's values numbered once: ``codes[field, record]`` (-1 = missing).
+
+    The table also remembers the level of every distinct pair of values it has
+    compared, so a batch run compares ``Олександр``/``Александр`` once.
+    """
+
+    def __init__(self, rows: Sequence[tuple[str, ...]]) -> None:
+        self.vocab: list[list[str]] = []
+        codes = np.full((len(FIELDS), len(rows)), -1, dtype=np.int64)
+        for f in range(len(FIELDS)):
+            numbers: dict[str, int] = {}
+            column = codes[f]
+            for r, row in enumerate(rows):
+                value = row[f]
+                if value:
+                    code = numbers.get(value)
+                    if code is None:
+                        code = numbers[value] = len(numbers)
+                    column[r] = code
+            self.vocab.append(list(numbers))
+        self.codes = codes
+        self.size = len(rows)
+        self._known: list[dict[int, int]] = [{} for _ in FIELDS]
+
+    def levels(self, left: IntArray, right: IntArray) -> LevelArray:
+        """Levels ``[pair, field]`` of the pairs of rows ``(left[k], right[k])``."""
+        out = np.zeros((len(left), len(FIELDS)), dtype=np.int8)
+        for f, spec in enumerate(FIELDS):
+            ca, cb = self.codes[f][left], self.codes[f][right]
+            present = (ca >= 0) & (cb >= 0)
+            if not present.any():
+                continue
+            lo = np.minimum(ca[present], cb[present])
+            hi = np.maximum(ca[present], cb[present])
+            width = len(self.vocab[f]) + 1
+            unique, inverse = np.unique(lo * width + hi, return_inverse=True)
+            known, vocab = self._known[f], self.vocab[f]
+            found = np.empty(len(unique), dtype=np.int8)
+            for k, combo in enumerate(unique.tolist()):
+                level = known.get(combo)
+                if level is None:
+                    x, y = divmod(combo, width)
+                    level = spec.level_index(spec.compare(vocab[x], vocab[y]).level) + 1
+                    known[combo] = level
+                found[k] = level
+            out[present, f] = found[inverse]
+        return out
+
+
+def score_pairs(
+    model: MatchModel, table: ValueTable, left: IntArray, right: IntArray
+) -> tuple[LevelArray, FloatArray]:
+    """Levels and match weights of many pairs of rows of ``table``."""
+    levels = table.levels(left, right)
+    return levels, combine(levels, model)
+
+
+def probabilities(weights: FloatArray) -> FloatArray:
+    """Match probabilities of match weights."""
+    clipped = np.clip(weights, -200, 200)
+    return np.asarray(1.0 / (1.0 + np.exp2(-clipped)), dtype=np.float64)
+
+
+def prepare_all(records: Iterable[Mapping[str, Any]]) -> list[Prepared]:
+    return [prepare(r) for r in records]

@@ -12,6 +12,7 @@ from homeward.domain.record import RecordData
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status, StatusState, check_move
 from homeward.errors import Conflict, Invalid
+from homeward.linkage.search import index_record
 from homeward.services.access import check_case_access
 from homeward.services.records import birth_year, clean_text, parse_partial_date
 from homeward.storage.tables import (
@@ -129,6 +130,7 @@ def register_record(
                 **values,
             )
         )
+        index_record(uow, record)
     if child_id is not None:
         link_record(uow, record.id, child_id, reason="registered for this case")
     return record

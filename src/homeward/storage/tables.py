@@ -165,6 +165,22 @@ class RecordRow(Base):
     __table_args__ = (UniqueConstraint("source_id", "source_row", name="uq_records_source_row"),)
 
 
+class RecordKeyRow(Base):
+    """A blocking key of a record, for real-time candidate search.
+
+    Derived from the record's fields (``homeward.linkage.prepare``) when the
+    record is registered; the case a key leads to is read from ``records`` at
+    search time, so links, merges and splits need no update here.  Not audited:
+    it is an index, rebuilt from the records.
+    """
+
+    __tablename__ = "record_keys"
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+
+
 class FacilityRow(Base):
     """A known place where children are held."""
 

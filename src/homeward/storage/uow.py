@@ -22,9 +22,9 @@ from homeward.domain.roles import SYSTEM_ACTOR, Actor
 from homeward.errors import Conflict
 from homeward.storage import audit
 from homeward.storage.repositories import Repositories
-from homeward.storage.tables import AuditRow, Base
+from homeward.storage.tables import AuditRow, Base, RecordKeyRow
 
-_NOT_AUDITED = (AuditRow,)
+_NOT_AUDITED = (AuditRow, RecordKeyRow)
 
 
 class UnitOfWork:

@@ -676,13 +676,16 @@ def report(
     live: dict[str, Any] | None,
     workdir: Path,
     misses: list[Path],
+    load: tuple[float, float, float],
 ) -> str:
     """The markdown report."""
     command = shlex.join([".venv/bin/python", "bench/bench_link.py", *argv])
     parts = [
         "# Linkage benchmark",
         f"`{command}`",
-        f"Machine: {_machine()}. Homeward at {_revision()}. Each figure below comes "
+        f"Machine: {_machine()}; load average {load[0]:.2f} at the start of the run, "
+        f"{os.getloadavg()[0]:.2f} at the end. Homeward at {_revision()}. "
+        "Each figure below comes "
         "from this one run; the commands of every measured process are listed at the "
         f"end. Threshold {args.threshold}; synthetic data seed {args.seed} "
         f"(`homeward.synthetic.generate(n, seed={args.seed})`, "
@@ -719,11 +722,14 @@ def report(
         for task in speed:
             run_h, run_s = task.runs.get("homeward"), task.runs.get("splink")
             if run_h is not None and run_h.ok:
-                verdicts = [f"peak memory {run_h.peak_mb:,.0f} MB (target ≤ 1,024 MB)"]
+                met = "met" if run_h.peak_mb <= 1024 else "missed"
+                verdicts = [f"peak memory {run_h.peak_mb:,.0f} MB (target ≤ 1,024 MB: {met})"]
                 if run_s is not None and run_s.ok:
+                    met = "met" if run_h.wall <= run_s.wall else "missed"
                     verdicts.append(
                         f"wall time {run_h.wall:.2f} s against Splink's {run_s.wall:.2f} s "
-                        f"(train+predict {run_s.stats.get('seconds_train_predict', 0):.2f} s)"
+                        f"(train+predict {run_s.stats.get('seconds_train_predict', 0):.2f} s; "
+                        f"target no slower than Splink: {met})"
                     )
                 parts.append(
                     f"Homeward on {task.sizes} records ({task.label}): " + "; ".join(verdicts) + "."
@@ -731,7 +737,7 @@ def report(
         speed_scored = [t for t in speed if t.scores]
         if speed_scored:
             parts += ["Accuracy of the speed runs:", _table(accuracy_rows(speed_scored, tools))]
-    for task in accuracy:
+    for task in (*accuracy, *speed):
         if task.dataset is None or not task.scores:
             continue
         parts += [
@@ -819,6 +825,7 @@ def main(argv: list[str] | None = None) -> None:
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"work directory: {workdir}", flush=True)
+    load = os.getloadavg()
     accuracy: list[Task] = []
     speed: list[Task] = []
     live = None
@@ -838,19 +845,19 @@ def main(argv: list[str] | None = None) -> None:
             febrl = febrl_task(workdir)
             run_task(febrl, tools, workdir, args, homeward)
             accuracy.append(febrl)
-        for task in accuracy:
-            for tool in tools:
-                path = write_misses(task, tool, args.seed)
-                if path is not None:
-                    misses.append(path)
         if "speed" in parts and args.speed_records:
             large, _ = synthetic_tasks(args.speed_records, args.seed, workdir, "speed-")
             large.label = "synthetic, dedupe (speed)"
             run_task(large, tools, workdir, args, homeward)
             speed.append(large)
+        for task in (*accuracy, *speed):
+            for tool in tools:
+                path = write_misses(task, tool, args.seed)
+                if path is not None:
+                    misses.append(path)
         if "realtime" in parts and "splink" in tools and dedupe is not None:
             live = realtime(dedupe, model, workdir, args)
-        text = report(args, argv, tools, accuracy, speed, live, workdir, misses)
+        text = report(args, argv, tools, accuracy, speed, live, workdir, misses, load)
         print()
         print(text)
         full = args.only is None

@@ -26,6 +26,25 @@ class Sex(StrEnum):
     FEMALE = "f"
     UNKNOWN = "u"
 
+    @classmethod
+    def read(cls, value: str) -> Sex | None:
+        """The sex a source's word means (``чол``, ``жен.``, ``girl``...); None
+        when the word is not one of them.
+
+        >>> Sex.read("Жін."), Sex.read("maybe")
+        (<Sex.FEMALE: 'f'>, None)
+        """
+        return _SEX_WORDS.get(value.strip().lower().rstrip("."))
+
+
+_SEX_WORDS = {
+    "m": Sex.MALE, "male": Sex.MALE, "ч": Sex.MALE, "чол": Sex.MALE, "чоловіча": Sex.MALE,
+    "м": Sex.MALE, "муж": Sex.MALE, "мужской": Sex.MALE, "хлопчик": Sex.MALE, "boy": Sex.MALE,
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "ж": Sex.FEMALE, "жін": Sex.FEMALE,
+    "жіноча": Sex.FEMALE, "жен": Sex.FEMALE, "женский": Sex.FEMALE, "дівчинка": Sex.FEMALE,
+    "girl": Sex.FEMALE, "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN,
+}  # fmt: skip
+
 
 class SourceKind(StrEnum):
     REPORT = "report"

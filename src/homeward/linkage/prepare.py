@@ -28,18 +28,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from homeward.linkage.fields import FIELD_NAMES
+from homeward.domain.model import Sex
+from homeward.linkage.fields import FIELD_INDEX, FIELD_NAMES
 from homeward.names.compare import family_name_keys, given_name_keys, patronymic_keys
 from homeward.names.dates import InvalidDateError, parse_date
 from homeward.names.normalize import normalize_text
 from homeward.names.parse import parse_full_name
 from homeward.names.translit import skeleton
 
-_SEX = {
-    "m": "m", "male": "m", "ч": "m", "чол": "m", "чоловіча": "m", "м": "m", "муж": "m",
-    "мужской": "m", "boy": "m", "f": "f", "female": "f", "ж": "f", "жін": "f",
-    "жіноча": "f", "жен": "f", "женский": "f", "girl": "f",
-}  # fmt: skip
 _DOCUMENT_LETTERS = str.maketrans(
     {
         "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
@@ -48,10 +44,6 @@ _DOCUMENT_LETTERS = str.maketrans(
 )  # fmt: skip
 _NOT_DOCUMENT = re.compile(r"[^0-9A-ZА-ЯІЇЄҐЁ]+")
 _SPLIT_DOCUMENTS = re.compile(r"[;,\n]+")
-_FIELD_INDEX = {name: i for i, name in enumerate(FIELD_NAMES)}
-
-MAX_BLOCK = 400
-"""Blocks larger than this are not paired in full (see :mod:`blocking`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +57,7 @@ class Prepared:
     """Blocking keys: two records are compared when they share one."""
 
     def value(self, field: str) -> str:
-        return self.values[_FIELD_INDEX[field]]
+        return self.values[FIELD_INDEX[field]]
 
 
 def _text(value: Any) -> str:
@@ -77,7 +69,8 @@ def _text(value: Any) -> str:
 @lru_cache(maxsize=262_144)
 def read_sex(value: str) -> str:
     """``m``, ``f`` or ``""`` (unknown or unreadable)."""
-    return _SEX.get(value.strip().lower().rstrip("."), "")
+    sex = Sex.read(value)
+    return "" if sex in (None, Sex.UNKNOWN) else str(sex.value)
 
 
 @lru_cache(maxsize=262_144)
@@ -209,7 +202,7 @@ def blocking_keys(values: tuple[str, ...]) -> frozenset[str]:
     - ``doc``: a document number.
     """
     given, family, patronymic = values[0], values[1], values[2]
-    date, documents = values[_FIELD_INDEX["birth_date"]], values[_FIELD_INDEX["document"]]
+    date, documents = values[FIELD_INDEX["birth_date"]], values[FIELD_INDEX["document"]]
     g = _given_keys(given) if given else frozenset()
     groups = [k for k in g if k.startswith("g:")] or [k for k in g if k.startswith("gs:")]
     f = family_name_keys(family) if family else frozenset()

@@ -20,13 +20,6 @@ NAME_FIELDS = frozenset(
 )
 """Fields whose look-alike letters are repaired (places are left as written:
 the gazetteer reads them either way)."""
-_SEX = {
-    "m": Sex.MALE, "male": Sex.MALE, "ч": Sex.MALE, "чол": Sex.MALE, "чоловіча": Sex.MALE,
-    "м": Sex.MALE, "муж": Sex.MALE, "мужской": Sex.MALE, "хлопчик": Sex.MALE, "boy": Sex.MALE,
-    "f": Sex.FEMALE, "female": Sex.FEMALE, "ж": Sex.FEMALE, "жін": Sex.FEMALE,
-    "жіноча": Sex.FEMALE, "жен": Sex.FEMALE, "женский": Sex.FEMALE, "дівчинка": Sex.FEMALE,
-    "girl": Sex.FEMALE, "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN,
-}  # fmt: skip
 
 
 def clean_text(value: Any) -> str | None:
@@ -43,7 +36,7 @@ def parse_sex(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    sex = _SEX.get(text.lower().rstrip("."))
+    sex = Sex.read(text)
     if sex is None:
         raise Invalid(f"sex: '{text}' is not one of m, f, u (or чол/жін, муж/жен)")
     return sex.value

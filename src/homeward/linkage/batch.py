@@ -23,16 +23,10 @@ import numpy as np
 
 from homeward.errors import Invalid
 from homeward.linkage.blocking import candidate_pairs
-from homeward.linkage.model import MatchModel, default_model
+from homeward.linkage.model import MatchModel, default_model, probability
 from homeward.linkage.prepare import prepare
 from homeward.linkage.scoring import IntArray, ValueTable, combine, probabilities
 from homeward.linkage.training import Patterns, pattern_codes, train
-
-CONTRACT_COLUMNS = (
-    "record_id", "given_name", "family_name", "patronymic", "full_name", "sex",
-    "birth_date", "birth_place", "residence", "document_id", "mother_name", "father_name",
-)  # fmt: skip
-"""The input columns of ``homeward link`` (others are ignored)."""
 
 CHUNK = 250_000
 """Candidate pairs compared per step (bounds memory on large inputs)."""
@@ -243,8 +237,7 @@ def _cluster(
         for pair in inside:
             weight = known[pair]
             if weight >= threshold_weight:
-                probability = float(probabilities(np.array([weight]))[0])
-                pairs.append(LinkedPair(pair[0], pair[1], probability, weight, number))
+                pairs.append(LinkedPair(pair[0], pair[1], probability(weight), weight, number))
     return pairs, out_groups, refused
 
 

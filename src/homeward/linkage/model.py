@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -94,22 +94,16 @@ class MatchModel:
             return 0.0
         return self.levels[field_name][level].weight
 
+    @cached_property
     def weight_table(self) -> npt.NDArray[np.float64]:
-        """Weights as an array ``[field, level + 1]``; column 0 is "missing" (0)."""
+        """Weights as an array ``[field, level + 1]``; column 0 is "missing" (0).
+        Built once per model: every scored pair reads it."""
         width = 1 + max(len(f.levels) for f in FIELDS)
         table = np.zeros((len(FIELDS), width))
         for i, spec in enumerate(FIELDS):
             for j, level in enumerate(spec.levels):
                 table[i, j + 1] = self.levels[spec.name][level].weight
         return table
-
-    def with_probabilities(
-        self,
-        levels: dict[str, dict[str, LevelProbabilities]],
-        prior: float,
-        trained: dict[str, Any],
-    ) -> MatchModel:
-        return MatchModel(prior, levels, self.sibling_rule, trained)
 
     # --- JSON ---------------------------------------------------------------
 

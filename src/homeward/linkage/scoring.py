@@ -12,7 +12,7 @@ are summed with numpy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,7 +93,7 @@ class ScoredPair:
 def combine(levels: LevelArray, model: MatchModel) -> FloatArray:
     """Match weights of pairs from their levels ``[pair, field]`` (0 = missing,
     ``k`` = the field's k-th level counted from 1)."""
-    table = model.weight_table()
+    table = model.weight_table
     weights = table[np.arange(len(FIELDS))[None, :], levels]
     if model.sibling_rule:
         siblings = levels[:, _GIVEN] == _GIVEN_DIFFERENT
@@ -146,6 +146,8 @@ def score_pair(
     model: MatchModel,
     a: Mapping[str, Any] | Prepared,
     b: Mapping[str, Any] | Prepared,
+    *,
+    prepared_a: Prepared | None = None,
 ) -> ScoredPair:
     """Score one pair of records and explain every field.
 
@@ -157,15 +159,18 @@ def score_pair(
     True
     >>> pair.describe()[0]
     'given name: Олександр ~ Aleksandr, same name (Олександр), Russian form, +6.2'
+
+    ``prepared_a``: ``a`` already prepared, when one record is scored against
+    many (its values are still shown as written).
     """
-    pa = a if isinstance(a, Prepared) else prepare(a)
+    pa = a if isinstance(a, Prepared) else (prepared_a or prepare(a))
     pb = b if isinstance(b, Prepared) else prepare(b)
     shown_a = pa.values if isinstance(a, Prepared) else display_values(a, pa)
     shown_b = pb.values if isinstance(b, Prepared) else display_values(b, pb)
     levels, reasons = field_levels(pa, pb)
     row = np.array([levels], dtype=np.int8)
     total = float(combine(row, model)[0])
-    raw = model.weight_table()[np.arange(len(FIELDS)), row[0]]
+    raw = model.weight_table[np.arange(len(FIELDS)), row[0]]
     siblings = model.sibling_rule and levels[_GIVEN] == _GIVEN_DIFFERENT
     explained = []
     for i, spec in enumerate(FIELDS):
@@ -245,7 +250,3 @@ def probabilities(weights: FloatArray) -> FloatArray:
     """Match probabilities of match weights."""
     clipped = np.clip(weights, -200, 200)
     return np.asarray(1.0 / (1.0 + np.exp2(-clipped)), dtype=np.float64)
-
-
-def prepare_all(records: Iterable[Mapping[str, Any]]) -> list[Prepared]:
-    return [prepare(r) for r in records]

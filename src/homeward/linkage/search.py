@@ -107,7 +107,7 @@ def search(
             select(RecordRow).where(RecordRow.id.in_(chosen[start : start + 500]))
         )
         for record in rows:
-            scored = score_pair(model, values, record_values(record))
+            scored = score_pair(model, values, record_values(record), prepared_a=typed)
             if scored.probability < min_probability:
                 continue
             owner = ("child", record.child_id) if record.child_id else ("record", record.id)

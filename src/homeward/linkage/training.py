@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from homeward.linkage.fields import FIELDS
+from homeward.linkage.fields import FIELD_INDEX, FIELDS
 from homeward.linkage.model import LevelProbabilities, MatchModel
 from homeward.linkage.scoring import LevelArray, ValueTable, combine, probabilities
 
@@ -168,12 +168,10 @@ def run_em(
 
 
 def _agreeing(levels: LevelArray, field: str, weakest: str) -> npt.NDArray[np.bool_]:
-    spec = FIELDS[_INDEX[field]]
-    column = levels[:, _INDEX[field]]
+    spec = FIELDS[FIELD_INDEX[field]]
+    column = levels[:, FIELD_INDEX[field]]
     return (column >= 1) & (column <= spec.levels.index(weakest) + 1)
 
-
-_INDEX = {spec.name: i for i, spec in enumerate(FIELDS)}
 
 SESSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("same birth date", ("birth_date",)),
@@ -224,7 +222,7 @@ def train(
         subset = _session(patterns, fields)
         if subset.counts.sum() < 50:
             continue
-        fixed = frozenset(_INDEX[f] for f in fields)
+        fixed = frozenset(FIELD_INDEX[f] for f in fields)
         m_s, _share, used, done = run_em(start, subset, u=u, fixed=fixed, match_share=0.5)
         iterations, converged = iterations + used, converged and done
         for f, values in enumerate(m_s):

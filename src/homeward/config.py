@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,21 @@ class Settings(BaseSettings):
     """SQLAlchemy URL; empty means ``sqlite:///<data_dir>/homeward.sqlite3``."""
     sql_echo: bool = False
     case_number_prefix: str = "HW"
+    match_model: Path | None = None
+    """A match model file (``homeward match train``); empty means the default model."""
+    auto_link_threshold: float = Field(default=0.99, ge=0.0, le=1.0)
+    """A report that matches exactly one case this surely is linked to it unasked."""
+    review_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    """Pairs from here up to the auto-link threshold wait in the review queue."""
+
+    @model_validator(mode="after")
+    def _thresholds_in_order(self) -> Settings:
+        if self.review_threshold > self.auto_link_threshold:
+            raise ValueError(
+                f"review_threshold ({self.review_threshold}) must not exceed "
+                f"auto_link_threshold ({self.auto_link_threshold})"
+            )
+        return self
 
     def resolved_database_url(self) -> str:
         """The database URL in force, creating the data directory for SQLite."""

@@ -48,7 +48,9 @@ def demo(
                 console.print(
                     f"demo registry: {summary.children} cases, {summary.records} records "
                     f"({summary.unlinked_records} waiting to be linked), "
-                    f"{summary.facilities} facilities"
+                    f"{summary.facilities} facilities; the scan of the registry queued "
+                    f"{summary.review['queued']} proposed matches for review and linked "
+                    f"{summary.review['auto_linked']} records automatically"
                 )
         finally:
             registry.close()
@@ -59,5 +61,6 @@ def demo(
     console.print(users)
     console.print(
         f"The demo registry is at {database}.\n"
-        f"Try: HOMEWARD_DATA_DIR={demo_settings.data_dir} homeward audit verify"
+        f"Try: HOMEWARD_DATA_DIR={demo_settings.data_dir} homeward review list\n"
+        f"     HOMEWARD_DATA_DIR={demo_settings.data_dir} homeward audit verify"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from homeward.cli import admin, audit, demo, link, names
+from homeward.cli import admin, audit, demo, link, names, review
 
 app = typer.Typer(
     help="Homeward: trace and return children deported or forcibly transferred.",
@@ -18,6 +18,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(names.app, name="names")
 app.command("link")(link.link)
 app.add_typer(link.app, name="match")
+link.app.command("train")(review.train)
+app.add_typer(review.app, name="review")
 
 
 def main() -> None:

@@ -136,19 +136,23 @@ def register_record(
     return record
 
 
-def link_record(uow: UnitOfWork, record_id: int, child_id: int, *, reason: str) -> None:
-    """Say that a record describes this child (a decision, kept and reversible)."""
+def link_record(
+    uow: UnitOfWork, record_id: int, child_id: int, *, reason: str
+) -> DecisionRow | None:
+    """Say that a record describes this child (a decision, kept and reversible).
+
+    Returns the decision, or ``None`` when the record was already in the case."""
     uow.actor.require(Permission.CREATE_RECORDS)
     record = uow.repos.records.get(record_id)
     child = get_child(uow, child_id)
     if child.status == Status.MERGED:
         raise Conflict(f"case {child.case_number} was merged; link to the case it was merged into")
     if record.child_id == child.id:
-        return
+        return None
     previous = record.child_id
     with uow.action("record.link"):
         record.child_id = child.id
-        uow.repos.decisions.add(
+        return uow.repos.decisions.add(
             new_decision("link", uow, child.id, previous, [record.id], reason, {"from": previous})
         )
 

@@ -17,7 +17,7 @@ from homeward.domain.model import (
 from homeward.domain.roles import Actor, Role
 from homeward.domain.status import Status
 from homeward.errors import Invalid
-from homeward.services import accounts, cases
+from homeward.services import accounts, cases, review
 from homeward.services.records import raw_copy, record_data
 from homeward.services.registry_app import Registry
 from homeward.storage.tables import FacilityRow
@@ -79,6 +79,8 @@ class DemoSummary:
     unlinked_records: int = 0
     facilities: int = 0
     users: list[tuple[str, str]] = field(default_factory=list)
+    review: dict[str, int] = field(default_factory=dict)
+    """What the closing scan of the registry proposed (``review.Summary``)."""
 
 
 def _path(status: Status, detail: str | None) -> list[tuple[Status, str | None]]:
@@ -169,6 +171,11 @@ def build_demo(
         uow.commit()
     if progress:
         progress(done, total)
+    with registry.uow(system) as uow:
+        summary.review = review.scan_registry(
+            uow, thresholds=review.Thresholds.from_settings(registry.settings)
+        ).as_dict()
+        uow.commit()
     return summary
 
 

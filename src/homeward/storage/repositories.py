@@ -18,6 +18,7 @@ from homeward.storage.tables import (
     DecisionRow,
     EventRow,
     FacilityRow,
+    MatchCandidateRow,
     OrganisationRow,
     RecordRow,
     RelativeRow,
@@ -173,6 +174,42 @@ class Decisions(Repository[DecisionRow]):
         ).all()
 
 
+class MatchCandidates(Repository[MatchCandidateRow]):
+    row_type = MatchCandidateRow
+    label = "proposed match"
+
+    def by_pair(self, pair: str) -> MatchCandidateRow | None:
+        return self.session.scalar(select(MatchCandidateRow).where(MatchCandidateRow.pair == pair))
+
+    def with_status(
+        self, statuses: Sequence[str], *, limit: int = 50, offset: int = 0
+    ) -> Sequence[MatchCandidateRow]:
+        """Best first: the most probable pairs are the quickest to confirm."""
+        return self.session.scalars(
+            select(MatchCandidateRow)
+            .where(MatchCandidateRow.status.in_(statuses))
+            .order_by(MatchCandidateRow.probability.desc(), MatchCandidateRow.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+
+    def count_by_status(self) -> dict[str, int]:
+        rows = self.session.execute(
+            select(MatchCandidateRow.status, func.count()).group_by(MatchCandidateRow.status)
+        )
+        return {status: int(n) for status, n in rows}
+
+    def of_child(self, child_id: int) -> Sequence[MatchCandidateRow]:
+        return self.session.scalars(
+            select(MatchCandidateRow)
+            .where(
+                (MatchCandidateRow.child_id == child_id)
+                | (MatchCandidateRow.other_child_id == child_id)
+            )
+            .order_by(MatchCandidateRow.probability.desc(), MatchCandidateRow.id)
+        ).all()
+
+
 class Facilities(Repository[FacilityRow]):
     row_type = FacilityRow
     label = "facility"
@@ -203,6 +240,7 @@ class Repositories:
         self.relatives = Relatives(session)
         self.status_changes = StatusChanges(session)
         self.decisions = Decisions(session)
+        self.match_candidates = MatchCandidates(session)
         self.facilities = Facilities(session)
         self.organisations = Organisations(session)
         self.users = Users(session)

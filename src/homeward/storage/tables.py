@@ -266,6 +266,41 @@ class DecisionRow(Base):
     reverted_by_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
 
 
+class MatchCandidateRow(Base):
+    """A proposed match and the decision a person (or the auto-link threshold)
+    took on it: the review queue.
+
+    Either a record not in any case against a case (``record_id`` and
+    ``child_id``), or two cases that may be one child (``child_id`` <
+    ``other_child_id``).  ``pair`` names the pair uniquely, so a pair once
+    rejected is never proposed again, whatever model scores it later.
+    ``explanation`` keeps the per-field reasons as the reviewer saw them."""
+
+    __tablename__ = "match_candidates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair: Mapped[str] = mapped_column(String(80), unique=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
+    other_child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    model: Mapped[str] = mapped_column(String(80))
+    """Which model scored it: ``default`` or the SHA-256 prefix of a model file."""
+    origin: Mapped[str] = mapped_column(String(40))
+    """What proposed it: ``scan`` (the whole registry), ``record`` (one record)."""
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    """The link or merge an acceptance made (undone with it)."""
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
+
+
 class CounterRow(Base):
     """Named counters (case serials per year), incremented under a row lock."""
 

@@ -1,0 +1,280 @@
+"""The review queue: proposals, auto-links, accept / reject / defer, undo, on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from homeward.config import Settings
+from homeward.domain.roles import Actor, Role
+from homeward.domain.status import Status
+from homeward.errors import Conflict, Forbidden, Invalid
+from homeward.linkage.model import MatchModel, default_model
+from homeward.services import review
+from homeward.services.registry_app import Registry
+from homeward.services.review import Action, Outcome, ReviewStatus, Thresholds
+from homeward.storage.tables import AuditRow, DecisionRow
+from tests.factories import make_child, make_record
+
+WORKER = Actor(username="olena", role=Role.CASE_WORKER, user_id=1)
+VERIFIER = Actor(username="taras", role=Role.VERIFIER, user_id=2)
+PARTNER = Actor(username="ngo", role=Role.PARTNER, user_id=3, organisation_id=1)
+
+RUSSIAN = {
+    "given_name": "Александр",
+    "family_name": "Коваленко",
+    "patronymic": "Сергеевич",
+    "sex": "м",
+    "birth_date": "04.03.2012",
+    "birth_place": "Мариуполь",
+    "mother_name": "Коваленко Елена Петровна",
+}
+"""The child of ``tests.factories.DEFAULT_RECORD``, as a Russian record writes him."""
+
+
+def _actions(registry: Registry, entity_id: str) -> list[str]:
+    with registry.uow(write=False) as uow:
+        return list(
+            uow.session.scalars(
+                select(AuditRow.action)
+                .where(AuditRow.entity_type == "match_candidates")
+                .where(AuditRow.entity_id == entity_id)
+                .order_by(AuditRow.seq)
+            )
+        )
+
+
+def _loose_record(registry: Registry, **fields: str) -> int:
+    """A record in no case (as an import leaves it before matching)."""
+    with registry.uow() as uow:
+        record = make_record(uow, **{**RUSSIAN, **fields})
+        uow.commit()
+        return record.id
+
+
+def test_a_sure_match_is_linked_at_once_and_can_be_undone(registry: Registry) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    record_id = _loose_record(registry)
+    with registry.uow(WORKER) as uow:
+        summary = review.propose_for_record(uow, record_id)
+        uow.commit()
+    assert summary.outcomes[Outcome.AUTO_LINKED] == 1
+    with registry.uow(WORKER, write=False) as uow:
+        assert uow.repos.records.get(record_id).child_id == child.id
+        [item] = review.queue(uow, statuses=[ReviewStatus.AUTO_LINKED])
+    assert item.kind == "record" and item.record_id == record_id and item.child_id == child.id
+    assert item.probability >= 0.99
+    assert item.describe()[0].startswith("given name: Александр ~ Олександр")
+    assert item.decided_by == "olena" and "auto-link threshold" in (item.reason or "")
+    assert _actions(registry, str(item.id)) == ["match.propose:insert", "match.auto_link:update"]
+
+    with registry.uow(VERIFIER) as uow:
+        review.undo(uow, item.id, reason="the birth certificate says otherwise")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        assert uow.repos.records.get(record_id).child_id is None
+        [again] = review.queue(uow)
+        assert again.id == item.id and again.status == ReviewStatus.PENDING
+        kinds = [d.kind for d in uow.session.scalars(select(DecisionRow).order_by(DecisionRow.id))]
+    assert kinds[-2:] == ["link", "unlink"]
+
+
+def test_two_sure_cases_for_one_record_wait_for_a_person(registry: Registry) -> None:
+    with registry.uow() as uow:
+        first, second = make_child(uow), make_child(uow)  # an unmerged duplicate
+        uow.commit()
+    record_id = _loose_record(registry)
+    with registry.uow(WORKER) as uow:
+        summary = review.propose_for_record(uow, record_id)
+        uow.commit()
+    assert summary.outcomes[Outcome.QUEUED] == 2
+    assert summary.outcomes[Outcome.AUTO_LINKED] == 0
+    with registry.uow(WORKER, write=False) as uow:
+        assert uow.repos.records.get(record_id).child_id is None
+        waiting = review.queue(uow)
+    assert {i.child_id for i in waiting} == {first.id, second.id}
+
+
+def test_accept_links_reject_stays_rejected_defer_waits(registry: Registry) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    # No mother, no patronymic, a year only: probable, not sure.
+    record_id = _loose_record(
+        registry, patronymic="", mother_name="", birth_date="2012", birth_place=""
+    )
+    strict = Thresholds(auto_link=1.0, review=0.2)
+    with registry.uow(WORKER) as uow:
+        assert review.propose_for_record(uow, record_id, thresholds=strict).outcomes["queued"] == 1
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        [item] = review.queue(uow)
+        review.decide(uow, item.id, Action.DEFER, reason="ask the mother for the birth date")
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        [deferred] = review.queue(uow)
+        assert deferred.status == ReviewStatus.DEFERRED
+        review.decide(uow, item.id, Action.REJECT, reason="mother says he was born in 2013")
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        assert review.queue(uow) == []
+        again = review.propose_for_record(uow, record_id, thresholds=strict)
+        uow.commit()
+    assert again.outcomes[Outcome.SETTLED] == 1
+    with registry.uow(WORKER) as uow:
+        assert review.get_item(uow, item.id).status == ReviewStatus.REJECTED
+        with pytest.raises(Conflict, match="already rejected by olena"):
+            review.decide(uow, item.id, Action.ACCEPT, reason="changed my mind")
+        review.undo(uow, item.id, reason="the mother was mistaken")
+        review.decide(uow, item.id, Action.ACCEPT, reason="school record confirms 2012")
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        assert uow.repos.records.get(record_id).child_id == child.id
+        accepted = review.get_item(uow, item.id)
+        assert review.counts(uow)["accepted"] == 1
+    assert accepted.status == ReviewStatus.ACCEPTED and accepted.decided_by == "olena"
+    assert _actions(registry, str(item.id)) == [
+        "match.propose:insert",
+        "match.defer:update",
+        "match.reject:update",
+        "match.undo:update",
+        "match.accept:update",
+    ]
+
+
+def test_a_stale_view_cannot_decide(registry: Registry) -> None:
+    with registry.uow() as uow:
+        make_child(uow)
+        uow.commit()
+    record_id = _loose_record(registry, mother_name="", patronymic="")
+    with registry.uow(WORKER) as uow:
+        review.propose_for_record(uow, record_id, thresholds=Thresholds(auto_link=1.0))
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        [item] = review.queue(uow)
+        review.decide(uow, item.id, Action.DEFER, reason="later")
+        uow.commit()
+    with registry.uow(VERIFIER) as uow, pytest.raises(Conflict, match="someone else"):
+        review.decide(uow, item.id, Action.REJECT, reason="no", expected_version=item.version)
+
+
+def test_scan_proposes_duplicate_cases_and_accepting_merges_them(registry: Registry) -> None:
+    with registry.uow() as uow:
+        older = make_child(uow)
+        newer = make_child(uow, **RUSSIAN)
+        sister = make_child(uow, given_name="Марія", sex="f", birth_date="2015-07-21")
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        summary = review.scan_registry(uow)
+        uow.commit()
+    assert summary.records == 3 and summary.outcomes[Outcome.QUEUED] == 1
+    with registry.uow(VERIFIER) as uow:
+        [item] = review.queue(uow)
+        assert (item.kind, item.child_id, item.other_child_id) == ("cases", older.id, newer.id)
+        assert sister.id not in (item.child_id, item.other_child_id)
+        assert item.origin == "scan" and item.model == "default"
+        review.decide(uow, item.id, Action.ACCEPT, reason="same child, Russian record")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        merged = uow.repos.children.get(newer.id)
+        assert merged.status == Status.MERGED and merged.merged_into_id == older.id
+    with registry.uow(VERIFIER) as uow:
+        assert review.scan_registry(uow).outcomes[Outcome.QUEUED] == 0  # one case now
+        review.undo(uow, item.id, reason="two children after all: the DNA test")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        assert uow.repos.children.get(newer.id).status != Status.MERGED
+        assert [i.id for i in review.queue(uow)] == [item.id]
+
+
+def test_the_surviving_case_can_be_chosen(registry: Registry) -> None:
+    with registry.uow() as uow:
+        older = make_child(uow)
+        newer = make_child(uow, **RUSSIAN)
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        review.scan_registry(uow)
+        [item] = review.queue(uow)
+        with pytest.raises(Invalid, match="one of the two cases"):
+            review.decide(uow, item.id, Action.ACCEPT, reason="x", surviving_child_id=999)
+        review.decide(uow, item.id, Action.ACCEPT, reason="same", surviving_child_id=newer.id)
+        uow.commit()
+    with registry.uow(write=False) as uow:
+        assert uow.repos.children.get(older.id).merged_into_id == newer.id
+
+
+def test_rejected_pairs_stay_rejected_after_retraining(registry: Registry) -> None:
+    with registry.uow() as uow:
+        make_child(uow)
+        make_child(uow, **RUSSIAN)
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        review.scan_registry(uow)
+        [item] = review.queue(uow)
+        review.decide(uow, item.id, Action.REJECT, reason="twins registered twice? no: two boys")
+        uow.commit()
+    data = default_model().to_dict()
+    data["prior"] = 0.5  # a retrained model that thinks far better of every pair
+    retrained = MatchModel.from_dict(data)
+    with registry.uow(VERIFIER) as uow:
+        summary = review.scan_registry(uow, model=retrained)
+        uow.commit()
+    assert summary.outcomes[Outcome.SETTLED] == 1 and summary.outcomes[Outcome.QUEUED] == 0
+    with registry.uow(VERIFIER, write=False) as uow:
+        assert review.get_item(uow, item.id).status == ReviewStatus.REJECTED
+        assert review.queue(uow) == []
+
+
+def test_a_waiting_pair_is_rescored_by_a_new_model(registry: Registry) -> None:
+    with registry.uow() as uow:
+        make_child(uow)
+        make_child(uow, **RUSSIAN)
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        review.scan_registry(uow)
+        uow.commit()
+    data = default_model().to_dict()
+    data["fields"]["birth_place"]["levels"]["same_place"]["m"] = 0.5  # any change makes a new model
+    retrained = MatchModel.from_dict(data)
+    with registry.uow(VERIFIER) as uow:
+        assert review.scan_registry(uow, model=retrained).outcomes["refreshed"] == 1
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        [item] = review.queue(uow)
+    assert item.model == review.model_label(retrained) and item.model.startswith("sha256:")
+
+
+def test_unrelated_children_are_not_proposed(registry: Registry) -> None:
+    with registry.uow() as uow:
+        make_child(uow)
+        make_child(
+            uow, given_name="Дмитро", family_name="Шевчук", patronymic="Іванович",
+            birth_date="2010-01-02", birth_place="Херсон", mother_name="Шевчук Ірина",
+        )  # fmt: skip
+        make_child(uow, given_name="Марія", sex="f", birth_date="2015-07-21")  # his sister
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        summary = review.scan_registry(uow)
+    assert summary.outcomes[Outcome.QUEUED] == 0
+
+
+def test_only_reviewers_read_or_decide(registry: Registry) -> None:
+    with registry.uow(PARTNER, write=False) as uow:
+        with pytest.raises(Forbidden):
+            review.queue(uow)
+        with pytest.raises(Forbidden):
+            review.scan_registry(uow)
+    with registry.uow(WORKER, write=False) as uow, pytest.raises(Invalid, match="no such status"):
+        review.queue(uow, statuses=["maybe"])
+
+
+def test_thresholds_come_from_the_settings_and_must_be_in_order(tmp_path: object) -> None:
+    settings = Settings(auto_link_threshold=0.95, review_threshold=0.3)
+    assert Thresholds.from_settings(settings) == Thresholds(auto_link=0.95, review=0.3)
+    with pytest.raises(Invalid):
+        Thresholds(auto_link=0.5, review=0.6)
+    with pytest.raises(ValueError, match="must not exceed"):
+        Settings(auto_link_threshold=0.5, review_threshold=0.6)

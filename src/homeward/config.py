@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     """A match model file (``homeward match train``); empty means the default model."""
     auto_link_threshold: float = Field(default=0.99, ge=0.0, le=1.0)
     """A report that matches exactly one case this surely is linked to it unasked."""
-    review_threshold: float = Field(default=0.2, ge=0.0, le=1.0)
+    review_threshold: float = Field(default=0.05, ge=0.0, le=1.0)
     """Pairs from here up to the auto-link threshold wait in the review queue."""
 
     @model_validator(mode="after")

@@ -102,9 +102,12 @@ def build_demo(
     children: int = 3000,
     seed: int = 2026,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    scan: bool = True,
 ) -> DemoSummary:
     """Fill an empty registry with synthetic children, their records from
-    several sources, events, relatives and facilities; create one user per role."""
+    several sources, events, relatives and facilities; create one user per role;
+    then (``scan``) match the registry so the review queue has its proposals."""
     dataset = generate(children, seed=seed)
     rng = random.Random(seed)
     summary = DemoSummary()
@@ -171,6 +174,8 @@ def build_demo(
         uow.commit()
     if progress:
         progress(done, total)
+    if not scan:
+        return summary
     with registry.uow(system) as uow:
         summary.review = review.scan_registry(
             uow, thresholds=review.Thresholds.from_settings(registry.settings)

@@ -73,7 +73,7 @@ _DECIDED = {
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     auto_link: float = 0.99
-    review: float = 0.2
+    review: float = 0.05
 
     def __post_init__(self) -> None:
         if not 0 <= self.review <= self.auto_link <= 1:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -32,4 +33,43 @@ def test_existing_records_get_their_keys(tmp_path: Path) -> None:
         keys = set(connection.scalars(text("SELECT key FROM record_keys WHERE record_id = 1")))
     assert "gf:g:oleksandr|f:kovalinko" in keys
     assert "gd:g:oleksandr|03-04" in keys
+    engine.dispose()
+
+
+def test_migration_0005_keeps_prepared_values_and_indexes_key_with_record(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, kind, title, reliability, received_at, created_by) "
+                "VALUES (1, 'report', 'phone', 'unverified', '2026-01-01', 'olena')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO records (id, source_id, raw, full_name, birth_date, "
+                "document_ids, repairs, created_at, created_by, version) VALUES "
+                "(1, 1, '{}', 'КОВАЛЕНКО Олександр', '2012-03-04', '[\"II-АН 123456\"]', '[]', "
+                "'2026-01-01', 'olena', 1)"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = {
+            key: prepared
+            for key, prepared in connection.execute(
+                text("SELECT key, prepared FROM record_keys WHERE record_id = 1")
+            )
+        }
+        indexes = set(
+            connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
+        )
+    assert "gf:g:oleksandr|f:kovalinko" in rows
+    assert "doc:IIAH123456" in rows
+    prepared = json.loads(rows["="])
+    assert prepared[:2] == ["олександр", "коваленко"]
+    assert "IIAH123456" in prepared
+    assert "ix_record_keys_key_record_id" in indexes
+    assert "ix_record_keys_key" not in indexes
     engine.dispose()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pytest
 from sqlalchemy import func, select
 
-from homeward.domain.model import OrganisationKind
+from homeward.domain.model import Category, OrganisationKind
 from homeward.domain.roles import Actor, Role
-from homeward.linkage.search import search
+from homeward.linkage import search as search_module
+from homeward.linkage.model import default_model
+from homeward.linkage.prepare import prepare
+from homeward.linkage.scoring import score_pair
+from homeward.linkage.search import PREPARED_KEY, record_values, search
 from homeward.services import accounts, cases, merging
 from homeward.services.registry_app import Registry
-from homeward.storage.tables import AuditRow, RecordKeyRow
-from tests.factories import make_child, make_record
+from homeward.storage.tables import AuditRow, RecordKeyRow, RecordRow, SourceRow
+from homeward.storage.uow import UnitOfWork
+from tests.factories import make_child, make_record, make_source
 
 WORKER = Actor(username="olena", role=Role.CASE_WORKER, user_id=1)
 
@@ -53,7 +62,41 @@ def test_keys_are_stored_when_a_record_is_registered_and_not_audited(registry: R
             select(func.count()).select_from(AuditRow).where(AuditRow.entity_type == "record_keys")
         )
     assert "gf:g:oleksandr|f:kovalinko" in keys
+    assert PREPARED_KEY in keys
     assert audited == 0
+
+
+def test_the_index_keeps_the_prepared_values_of_a_record(registry: Registry) -> None:
+    with registry.uow() as uow:
+        record = make_record(uow)
+        uow.commit()
+    with registry.uow(write=False) as uow:
+        stored = uow.session.scalar(
+            select(RecordKeyRow.prepared).where(
+                RecordKeyRow.record_id == record.id, RecordKeyRow.key == PREPARED_KEY
+            )
+        )
+        values = record_values(uow.session.get(RecordRow, record.id))
+    assert stored is not None
+    assert tuple(json.loads(stored)) == prepare(values).values
+
+
+def test_a_candidate_scores_and_reads_as_the_pair_scored_alone(registry: Registry) -> None:
+    with registry.uow() as uow:
+        record = make_record(uow, document_ids=["II-АН № 123456"], residence="Маріуполь")
+        uow.commit()
+    typed = {
+        "full_name": "KOVALENKO Aleksandr", "birth_date": "04.03.2012",
+        "document_id": "IIAH123456",
+    }  # fmt: skip
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, typed)
+        alone = score_pair(
+            default_model(), typed, record_values(uow.session.get(RecordRow, record.id))
+        )
+    assert [c.record_id for c in found] == [record.id]
+    assert found[0].scored == alone
+    assert "Коваленко" in found[0].scored.describe()[1]  # the candidate as it was written
 
 
 def test_an_unlinked_record_is_a_candidate_of_its_own(registry: Registry) -> None:
@@ -103,3 +146,88 @@ def test_a_record_with_nothing_to_key_on_finds_nothing(registry: Registry) -> No
     _family(registry)
     with registry.uow(WORKER, write=False) as uow:
         assert search(uow, {"sex": "m"}) == []
+
+
+def test_after_a_split_the_search_leads_to_the_new_case(registry: Registry) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        moved = make_record(uow, child_id=child.id, given_name="Марія", sex="f")
+        uow.commit()
+    with registry.uow() as uow:
+        new = merging.split_child(uow, child.id, [moved.id], reason="his sister, not him")
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, {"given_name": "Мария", "family_name": "Коваленко", "sex": "f"})
+    assert found[0].child_id == new.id
+    assert found[0].record_id == moved.id
+
+
+def test_after_a_merge_is_undone_the_search_leads_to_both_cases(registry: Registry) -> None:
+    with registry.uow() as uow:
+        first = make_child(uow)
+        second = make_child(uow)
+        uow.commit()
+    with registry.uow() as uow:
+        decision = merging.merge_children(uow, second.id, first.id, reason="same boy")
+        uow.commit()
+    with registry.uow() as uow:
+        merging.unmerge(uow, decision.id, reason="two boys after all")
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, {"given_name": "Олександр", "family_name": "Коваленко"})
+    assert sorted(c.child_id for c in found) == sorted([first.id, second.id])
+
+
+def _namesakes(registry: Registry, count: int, *, year: int | None = None) -> int:
+    """``count`` boys named Олександр Сергійович Коваленко born on other days
+    (in ``year``, or each in another year), then the one sought, registered last
+    so that no order by record number finds him."""
+    with registry.uow() as uow:
+        source = make_source(uow)
+        for n in range(count):
+            born = f"{year or 1995 + n}-0{1 + n % 9}-1{n % 10}"
+            _child_with(uow, source, birth_date=born, mother_name=None)
+        sought = _child_with(uow, source)
+        uow.commit()
+        return sought
+
+
+def _child_with(uow: UnitOfWork, source: SourceRow, **fields: Any) -> int:
+    child = cases.open_case(uow, category=Category.DEPORTED)
+    make_record(uow, source, child_id=child.id, **fields)
+    return child.id
+
+
+def test_a_capped_search_reads_the_records_sharing_the_rarest_keys(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sought = _namesakes(registry, 12, year=2012)  # all share name, patronymic and year
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 3)
+    typed = {"given_name": "Александр", "family_name": "Коваленко", "birth_date": "04.03.2012"}
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, typed)
+    assert found[0].child_id == sought
+    assert len(found) <= 3
+
+
+def test_a_key_of_a_large_block_is_left_out_when_there_are_others(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sought = _namesakes(registry, 12)
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(search_module, "MAX_BLOCK", 5)  # given × family (13 records) is common
+    typed = {"given_name": "Александр", "family_name": "Коваленко", "birth_date": "04.03.2012"}
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, typed)
+    assert [c.child_id for c in found] == [sought]
+
+
+def test_a_record_with_only_common_keys_is_ranked_by_the_rarest(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sought = _namesakes(registry, 12)
+    monkeypatch.setattr(search_module, "MAX_BLOCK", 0)  # every key counts as common
+    typed = {"given_name": "Олександр", "family_name": "Коваленко", "birth_date": "2012"}
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, typed)
+    assert [c.child_id for c in found] == [sought]  # family × year: him alone

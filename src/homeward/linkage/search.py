@@ -2,32 +2,69 @@
 
 Every registered record is filed under its blocking keys in the ``record_keys``
 table (indexed, on SQLite and PostgreSQL alike), so every web worker and every
-command sees the same index.  A search prepares the typed record, reads the
-records that share a key with it, scores each with the model and the same
-comparison functions as a batch run, and returns the best children, each with
-the explanation of its best record.  The case a record belongs to is read from
-the record at search time, so links, merges and splits keep the index current.
+command sees the same index.  A search prepares the typed record and then, in
+two queries:
+
+1. counts how many records each of its keys holds (its *block*);
+2. ranks the records of those blocks by the keys they share with the typed
+   record, each key weighing ``log(SCALE / block size)`` (a rare key says more
+   than a common one), and reads the fields of the best :data:`MAX_CANDIDATES`.
+
+Keys holding more than :data:`MAX_BLOCK` records are too common to rank by
+(``given name × family name`` of the most frequent names); they are left out
+when the typed record has other keys.  The candidates are scored together with
+the batch path's vectorised scoring (:class:`~homeward.linkage.scoring.ValueTable`,
+the same model and comparisons as ``homeward link``), each child keeps its best
+record, and only the children returned are explained (:func:`score_pair`, the
+same weight).  The case a record belongs to is read from the record at search
+time, so links, merges and splits keep the index current.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+import numpy as np
+from sqlalchemy import JSON, Connection, case, column, delete, func, insert, select, table
+from sqlalchemy.orm import aliased
 
 from homeward.domain.record import RECORD_FIELD_NAMES
 from homeward.domain.roles import Permission
 from homeward.linkage.model import MatchModel, default_model
-from homeward.linkage.prepare import prepare
-from homeward.linkage.scoring import ScoredPair, score_pair
+from homeward.linkage.prepare import Prepared, field_values, prepare
+from homeward.linkage.scoring import (
+    ScoredPair,
+    ValueTable,
+    display_values,
+    probabilities,
+    score_pair,
+    score_pairs,
+)
 from homeward.storage.tables import ChildRow, RecordKeyRow, RecordRow
 from homeward.storage.uow import UnitOfWork
 
 MAX_KEY_LENGTH = 200
-MAX_RECORDS = 1000
-"""Records read per search at most (the ones sharing the most keys first)."""
+MAX_CANDIDATES = 300
+"""Records scored per search at most: those sharing the rarest keys first."""
+MAX_BLOCK = 5000
+"""A key filed under more records is not ranked by, when the typed record has others."""
+PREPARED_KEY = "="
+"""The row of a record that keeps its prepared values (never a blocking key)."""
+SCALE = 1e7
+"""Weight of a key: ``log(SCALE / records under it)``, positive for any registry size."""
+
+_MATCHED_COLUMNS: tuple[str, ...] = (
+    "given_name", "family_name", "patronymic", "full_name", "sex", "birth_date",
+    "birth_place", "residence", "document_ids", "mother_name", "father_name",
+    "last_known_location",
+)  # fmt: skip
+"""The columns of a record that matching reads (:func:`~homeward.linkage.prepare.field_values`)."""
+_DOCUMENTS = _MATCHED_COLUMNS.index("document_ids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +103,170 @@ def record_values(record: RecordRow) -> dict[str, Any]:
     return {name: getattr(record, name) for name in RECORD_FIELD_NAMES}
 
 
+def index_rows(record_id: int, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``record_keys`` rows of a record: one per key, and its prepared
+    values under :data:`PREPARED_KEY`."""
+    prepared = prepare(values)
+    rows: list[dict[str, Any]] = [
+        {"record_id": record_id, "key": key, "prepared": None}
+        for key in sorted(prepared.keys)
+        if len(key) <= MAX_KEY_LENGTH
+    ]
+    rows.append(
+        {
+            "record_id": record_id,
+            "key": PREPARED_KEY,
+            "prepared": json.dumps(prepared.values, ensure_ascii=False),
+        }
+    )
+    return rows
+
+
 def index_record(uow: UnitOfWork, record: RecordRow) -> int:
     """File a registered record under its keys; returns how many."""
-    keys = record_keys_of(record_values(record))
-    uow.session.add_all(RecordKeyRow(record_id=record.id, key=key) for key in sorted(keys))
-    return len(keys)
+    rows = index_rows(record.id, record_values(record))
+    uow.session.add_all(RecordKeyRow(**row) for row in rows)
+    return len(rows) - 1
+
+
+def refile_all(connection: Connection, *, batch: int = 5000) -> int:
+    """File every record again (keys and prepared values); returns how many.
+
+    For migrations: run it when the preparation or the keys of
+    :mod:`homeward.linkage.prepare` change, so the index matches them again."""
+    records = table(
+        "records", column("id"), *(column(c) for c in _MATCHED_COLUMNS if c != "document_ids"),
+        column("document_ids", JSON),
+    )  # fmt: skip
+    keys = table("record_keys", column("record_id"), column("key"), column("prepared"))
+    connection.execute(delete(keys))
+    filed = 0
+    last = 0
+    while True:
+        rows = (
+            connection.execute(
+                select(records).where(records.c.id > last).order_by(records.c.id).limit(batch)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            return filed
+        connection.execute(
+            insert(keys), [k for row in rows for k in index_rows(row["id"], dict(row))]
+        )
+        filed += len(rows)
+        last = rows[-1]["id"]
+
+
+@lru_cache(maxsize=131_072)
+def _stored_values(columns: tuple[Any, ...]) -> tuple[str, ...]:
+    """The prepared values of a stored record, from its matched columns.
+
+    Cached by content, not by record id, so a cached value is right in every
+    worker whatever has happened in the database since."""
+    values = dict(zip(_MATCHED_COLUMNS, columns, strict=True))
+    values["document_ids"] = list(values["document_ids"])
+    return field_values(values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A record read for scoring."""
+
+    rank: int
+    record_id: int
+    child_id: int | None
+    columns: tuple[Any, ...]
+    """Its :data:`_MATCHED_COLUMNS` (``document_ids`` as a tuple)."""
+    values: tuple[str, ...]
+
+    def record(self) -> dict[str, Any]:
+        record = dict(zip(_MATCHED_COLUMNS, self.columns, strict=True))
+        record["document_ids"] = list(record["document_ids"])
+        return record
+
+
+def _key_weights(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, float]:
+    """The keys to rank by, each with its weight (query 1: the size of each block)."""
+    sizes: dict[str, int] = dict(
+        uow.session.connection()
+        .execute(
+            select(RecordKeyRow.key, func.count())
+            .where(RecordKeyRow.key.in_(keys))
+            .group_by(RecordKeyRow.key)
+        )
+        .all()
+    )
+    if not sizes:
+        return {}
+    chosen = {k: n for k, n in sizes.items() if n <= MAX_BLOCK}
+    if not chosen:  # only common keys: rank by the least common one
+        rarest = min(sizes, key=lambda k: (sizes[k], k))
+        chosen = {rarest: sizes[rarest]}
+    return {k: math.log(SCALE / n) for k, n in chosen.items()}
+
+
+def _candidates(uow: UnitOfWork, weights: Mapping[str, float]) -> list[_Found]:
+    """The best-ranked records, best first (query 2: the keys joined with the records)."""
+    shared = func.sum(case(dict(weights), value=RecordKeyRow.key, else_=0.0)).label("shared")
+    ranked = (
+        select(RecordKeyRow.record_id, shared)
+        .where(RecordKeyRow.key.in_(list(weights)))
+        .group_by(RecordKeyRow.record_id)
+        .order_by(shared.desc(), RecordKeyRow.record_id)
+        .limit(MAX_CANDIDATES)
+        .subquery()
+    )
+    columns = [getattr(RecordRow, name) for name in _MATCHED_COLUMNS]
+    stored = aliased(RecordKeyRow)
+    rows = (
+        uow.session.connection()
+        .execute(
+            select(RecordRow.id, RecordRow.child_id, stored.prepared, *columns)
+            .join(ranked, ranked.c.record_id == RecordRow.id)
+            .outerjoin(stored, (stored.record_id == RecordRow.id) & (stored.key == PREPARED_KEY))
+            .order_by(ranked.c.shared.desc(), RecordRow.id)
+        )
+        .all()
+    )
+    found = []
+    for rank, (record_id, child_id, prepared, *matched) in enumerate(rows):
+        matched[_DOCUMENTS] = tuple(matched[_DOCUMENTS] or ())
+        key = tuple(matched)
+        values = tuple(json.loads(prepared)) if prepared else _stored_values(key)
+        found.append(_Found(rank, record_id, child_id, key, values))
+    return found
+
+
+def _explain(
+    model: MatchModel, values: Mapping[str, Any], typed: Prepared, row: _Found
+) -> ScoredPair:
+    """``score_pair`` of the typed record and a candidate, from the candidate's
+    stored prepared values (not prepared again), its values shown as written."""
+    prepared = Prepared(row.values, frozenset())
+    scored = score_pair(model, values, prepared, prepared_a=typed)
+    shown = display_values(row.record(), prepared)
+    fields = tuple(
+        replace(field, value_b=value) for field, value in zip(scored.fields, shown, strict=True)
+    )
+    return ScoredPair(scored.weight, scored.probability, scored.prior_weight, fields)
+
+
+def _children(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
+    """Case number and organisation of each child."""
+    if not ids:
+        return {}
+    rows = (
+        uow.session.connection()
+        .execute(
+            select(ChildRow.id, ChildRow.case_number, ChildRow.organisation_id).where(
+                ChildRow.id.in_(ids)
+            )
+        )
+        .all()
+    )
+    return {child_id: (number, organisation) for child_id, number, organisation in rows}
 
 
 def search(
@@ -94,50 +290,40 @@ def search(
     keys = sorted(k for k in typed.keys if len(k) <= MAX_KEY_LENGTH)
     if not keys:
         return []
-    session = uow.session
-    shared: dict[int, int] = {}
-    for record_id in session.scalars(
-        select(RecordKeyRow.record_id).where(RecordKeyRow.key.in_(keys))
-    ):
-        shared[record_id] = shared.get(record_id, 0) + 1
-    chosen = sorted(shared, key=lambda r: (-shared[r], r))[:MAX_RECORDS]
-    best: dict[tuple[str, int], tuple[RecordRow, ScoredPair, int]] = {}
-    for start in range(0, len(chosen), 500):
-        rows = session.scalars(
-            select(RecordRow).where(RecordRow.id.in_(chosen[start : start + 500]))
-        )
-        for record in rows:
-            scored = score_pair(model, values, record_values(record), prepared_a=typed)
-            if scored.probability < min_probability:
-                continue
-            owner = ("child", record.child_id) if record.child_id else ("record", record.id)
-            known = best.get(owner)
-            count = (known[2] if known else 0) + 1
-            if known is None or scored.weight > known[1].weight:
-                best[owner] = (record, scored, count)
-            else:
-                best[owner] = (known[0], known[1], count)
-    children = {
-        child.id: child
-        for child in session.scalars(
-            select(ChildRow).where(ChildRow.id.in_([k[1] for k in best if k[0] == "child"]))
-        )
-    }
-    out = []
-    for (kind, owner_id), (record, scored, count) in best.items():
+    weights = _key_weights(uow, keys)
+    found = _candidates(uow, weights) if weights else []
+    if not found:
+        return []
+    table = ValueTable([typed.values, *(row.values for row in found)])
+    right = np.arange(1, len(found) + 1, dtype=np.int64)
+    _, scores = score_pairs(model, table, np.zeros(len(found), dtype=np.int64), right)
+    kept = probabilities(scores) >= min_probability
+    best: dict[tuple[str, int], tuple[_Found, float, int]] = {}
+    for row, score in zip(found, scores.tolist(), strict=True):
+        if not kept[row.rank]:
+            continue
+        owner = ("child", row.child_id) if row.child_id else ("record", row.record_id)
+        known = best.get(owner)
+        if known is None:
+            best[owner] = (row, score, 1)
+        elif (score, -row.record_id) > (known[1], -known[0].record_id):
+            best[owner] = (row, score, known[2] + 1)
+        else:
+            best[owner] = (known[0], known[1], known[2] + 1)
+    children = _children(uow, [owner for kind, owner in best if kind == "child"])
+    ranked = []
+    for (kind, owner_id), (row, score, count) in best.items():
         child = children.get(owner_id) if kind == "child" else None
         if uow.actor.organisation_scoped and (
-            child is None or child.organisation_id != uow.actor.organisation_id
+            child is None or child[1] != uow.actor.organisation_id
         ):
             continue  # a partner sees its own cases only, and no unlinked records
-        out.append(
-            Candidate(
-                child.id if child else None,
-                child.case_number if child else None,
-                record.id,
-                count,
-                scored,
-            )
-        )
+        ranked.append((score, row, count, child))
+    ranked.sort(key=lambda c: (-c[0], c[1].record_id))
+    out = []
+    for _, row, count, child in ranked[:limit]:
+        scored = _explain(model, values, typed, row)
+        case_number = child[0] if child else None
+        out.append(Candidate(row.child_id, case_number, row.record_id, count, scored))
     out.sort(key=lambda c: (-c.scored.weight, c.record_id))
-    return out[:limit]
+    return out

@@ -170,15 +170,20 @@ class RecordKeyRow(Base):
 
     Derived from the record's fields (``homeward.linkage.prepare``) when the
     record is registered; the case a key leads to is read from ``records`` at
-    search time, so links, merges and splits need no update here.  Not audited:
-    it is an index, rebuilt from the records.
+    search time, so links, merges and splits need no update here.  One more
+    row per record, under the key ``=``, keeps the record's prepared values
+    (``prepared``, a JSON list), so a search scores without preparing the
+    registry's records again.  Not audited: it is an index, rebuilt from the
+    records.
     """
 
     __tablename__ = "record_keys"
     record_id: Mapped[int] = mapped_column(
         ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
     )
-    key: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    prepared: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_record_keys_key_record_id", "key", "record_id"),)
 
 
 class FacilityRow(Base):

@@ -15,14 +15,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from homeward.errors import Invalid
-from homeward.linkage.blocking import candidate_pairs
+from homeward.linkage.blocking import _pairs_within, candidate_pairs
 from homeward.linkage.model import MatchModel, default_model, probability
 from homeward.linkage.prepare import prepare
 from homeward.linkage.scoring import IntArray, ValueTable, combine, probabilities
@@ -32,6 +32,14 @@ CHUNK = 250_000
 """Candidate pairs compared per step (bounds memory on large inputs)."""
 MAX_GROUP = 200
 """Groups larger than this are not re-scored pair by pair."""
+
+SKIPPED_KEYS = ("gf:gi:",)
+"""Keys a batch run does not block on: given initial × family name adds half of
+the candidate pairs of a synthetic registry and two of its 20,000 true pairs
+(the other keys find the rest).  Real-time search still uses them."""
+ONE_SIDED = ("fy:",)
+"""Family name × year pairs a record without a given name with the others of
+its block, not every two children of one surname and year."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``."""
@@ -107,6 +115,11 @@ def _score_chunks(
     return codes
 
 
+def batch_keys(keys: frozenset[str]) -> frozenset[str]:
+    """The blocking keys a batch run uses (all but :data:`SKIPPED_KEYS`)."""
+    return frozenset(k for k in keys if not k.startswith(SKIPPED_KEYS))
+
+
 def link(
     records_a: Sequence[Mapping[str, Any]],
     records_b: Sequence[Mapping[str, Any]] | None = None,
@@ -132,7 +145,12 @@ def link(
         if i % 5000 == 0 or i == len(records):
             progress("prepare", i, len(records))
     table = ValueTable([p.values for p in prepared])
-    candidates = candidate_pairs([p.keys for p in prepared], split_at=split_at)
+    candidates = candidate_pairs(
+        [batch_keys(p.keys) for p in prepared],
+        split_at=split_at,
+        probes=[not p.values[0] for p in prepared],
+        one_sided=ONE_SIDED,
+    )
     del prepared
     codes = _score_chunks(start_model, table, candidates.left, candidates.right, progress)
     unique, inverse = np.unique(codes, return_inverse=True)
@@ -176,15 +194,35 @@ def link(
     )
 
 
-def _pair_weights(
-    model: MatchModel, table: ValueTable, pairs: list[tuple[int, int]]
-) -> dict[tuple[int, int], float]:
-    if not pairs:
-        return {}
-    left = np.array([a for a, _ in pairs], dtype=np.int64)
-    right = np.array([b for _, b in pairs], dtype=np.int64)
-    weights = combine(table.levels(left, right), model)
-    return dict(zip(pairs, weights.tolist(), strict=True))
+def _weights_of(
+    model: MatchModel, table: ValueTable, left: IntArray, right: IntArray
+) -> np.ndarray[Any, np.dtype[np.float64]]:
+    out = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), CHUNK):
+        stop = min(start + CHUNK, len(left))
+        out[start:stop] = combine(table.levels(left[start:stop], right[start:stop]), model)
+    return out
+
+
+def _components(size: int, left: IntArray, right: IntArray) -> IntArray:
+    """Connected components (a label per record) of the graph of pairs."""
+    groups = _Groups(size)
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        groups.join(a, b)
+    return np.array([groups.find(x) for x in range(size)], dtype=np.int64)
+
+
+def _all_pairs(labels: IntArray, chosen: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
+    """Every pair of records inside each component whose label is ``chosen``."""
+    members = np.flatnonzero(chosen[labels])
+    if not len(members):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    members = members[np.argsort(labels[members], kind="stable")]
+    sorted_labels = labels[members]
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_labels)) + 1))
+    sizes = np.diff(np.concatenate((starts, [len(members)])))
+    return _pairs_within(members, starts.astype(np.int64), sizes.astype(np.int64))
 
 
 def _cluster(
@@ -198,46 +236,83 @@ def _cluster(
     conflict_below: float,
     split_at: int | None,
 ) -> tuple[list[LinkedPair], list[list[int]], int]:
-    groups = _Groups(table.size)
-    known: dict[tuple[int, int], float] = {}
-    for k in order.tolist():
-        known[(int(left[k]), int(right[k]))] = float(weights[k])
-    refused = 0
+    """Join the pairs of ``order`` (strongest first) into groups, refusing a join
+    that would put two clearly different records into one group.
+
+    Every pair inside a component of the pairs (up to :data:`MAX_GROUP`
+    records) is scored once, with numpy, before joining; in a larger
+    component only candidate pairs are known."""
+    n = table.size
     conflict_weight = float(np.log2(conflict_below / (1 - conflict_below)))
-    for k in order.tolist():
-        a, b = int(left[k]), int(right[k])
+    threshold_weight = float(np.log2(threshold / (1 - threshold))) if threshold < 1 else np.inf
+    top_left, top_right, top_weight = left[order], right[order], weights[order]
+    labels = _components(n, top_left, top_right)
+    sizes = np.bincount(labels, minlength=n)
+    small = (sizes > 2) & (sizes <= MAX_GROUP)
+    in_left, in_right = _all_pairs(labels, small)
+    lo, hi = np.minimum(in_left, in_right), np.maximum(in_left, in_right)
+    in_weight = _weights_of(model, table, lo, hi)
+    # Pairs whose weight is known: candidates above the threshold (the joins),
+    # every pair inside a small component, candidates inside a large one.
+    large = sizes > MAX_GROUP
+    in_large = large[labels[left]] & (labels[left] == labels[right])
+    known_codes = np.concatenate(
+        (lo * n + hi, top_left * n + top_right, left[in_large] * n + right[in_large])
+    )
+    known_weights = np.concatenate((in_weight, top_weight, weights[in_large]))
+    known_codes, first = np.unique(known_codes, return_index=True)
+    known_weights = known_weights[first]
+    conflicts: dict[int, set[int]] = {}
+    for code in known_codes[known_weights < conflict_weight].tolist():
+        a, b = divmod(code, n)
+        conflicts.setdefault(a, set()).add(b)
+        conflicts.setdefault(b, set()).add(a)
+    groups = _Groups(n)
+    refused = 0
+    for a, b in zip(top_left.tolist(), top_right.tolist(), strict=True):
         ra, rb = groups.find(a), groups.find(b)
         if ra == rb:
             continue
         ma, mb = groups.members_of(ra), groups.members_of(rb)
-        if len(ma) + len(mb) > 2 and len(ma) * len(mb) <= MAX_GROUP * MAX_GROUP:
-            cross = [(min(x, y), max(x, y)) for x in ma for y in mb]
-            missing = [p for p in cross if p not in known]
-            known.update(_pair_weights(model, table, missing))
-            if any(known[p] < conflict_weight for p in cross):
+        if conflicts and len(ma) + len(mb) > 2:
+            if len(ma) > len(mb):
+                ma, mb = mb, ma
+            others = set(mb)
+            if any(not others.isdisjoint(conflicts.get(x, ())) for x in ma):
                 refused += 1
                 continue
         groups.join(a, b)
-    threshold_weight = float(np.log2(threshold / (1 - threshold))) if threshold < 1 else np.inf
-    pairs: list[LinkedPair] = []
-    out_groups: list[list[int]] = []
-    for members in sorted(
+    out_groups = sorted(
         (sorted(m) for m in groups.members.values() if len(m) > 1), key=lambda m: m[0]
-    ):
-        number = len(out_groups)
-        out_groups.append(members)
-        if len(members) <= MAX_GROUP:
-            inside = list(combinations(members, 2))
-        else:  # too large to re-score: the pairs that joined it
-            root = groups.find(members[0])
-            inside = [p for p in known if groups.find(p[0]) == root]
-        if split_at is not None:
-            inside = [(a, b) for a, b in inside if a < split_at <= b]
-        known.update(_pair_weights(model, table, [p for p in inside if p not in known]))
-        for pair in inside:
-            weight = known[pair]
-            if weight >= threshold_weight:
-                pairs.append(LinkedPair(pair[0], pair[1], probability(weight), weight, number))
+    )
+    number = np.full(n, -1, dtype=np.int64)
+    for g, members in enumerate(out_groups):
+        number[members] = g
+    # The pairs inside a group: all of them in a small component, the known
+    # pairs in a large one.
+    small_groups = np.zeros(len(out_groups) + 1, dtype=bool)
+    for g, members in enumerate(out_groups):
+        small_groups[g] = not large[labels[members[0]]]
+    pair_left, pair_right = _all_pairs(np.where(number >= 0, number, len(out_groups)), small_groups)
+    pair_lo, pair_hi = np.minimum(pair_left, pair_right), np.maximum(pair_left, pair_right)
+    codes = pair_lo * n + pair_hi
+    at = np.minimum(np.searchsorted(known_codes, codes), max(len(known_codes) - 1, 0))
+    found = known_codes[at] == codes if len(known_codes) else np.zeros(len(codes), dtype=bool)
+    pair_weight = np.where(found, known_weights[at] if len(known_codes) else 0.0, -np.inf)
+    big = (number[known_codes // n] >= 0) & (number[known_codes // n] == number[known_codes % n])
+    big &= large[labels[known_codes // n]]
+    all_codes = np.concatenate((codes[found], known_codes[big]))
+    all_weights = np.concatenate((pair_weight[found], known_weights[big]))
+    keep = all_weights >= threshold_weight
+    all_codes, all_weights = all_codes[keep], all_weights[keep]
+    a_arr, b_arr = all_codes // n, all_codes % n
+    if split_at is not None:
+        cross = (a_arr < split_at) & (b_arr >= split_at)
+        a_arr, b_arr, all_weights = a_arr[cross], b_arr[cross], all_weights[cross]
+    pairs = [
+        LinkedPair(a, b, probability(w), w, int(number[a]))
+        for a, b, w in zip(a_arr.tolist(), b_arr.tolist(), all_weights.tolist(), strict=True)
+    ]
     return pairs, out_groups, refused
 
 

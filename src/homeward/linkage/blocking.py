@@ -58,25 +58,39 @@ def candidate_pairs(
     *,
     split_at: int | None = None,
     max_block: int = MAX_BLOCK,
+    probes: Sequence[bool] | None = None,
+    one_sided: tuple[str, ...] = (),
 ) -> Candidates:
     """Pairs of records that share a key.
 
     ``split_at``: for linking two sets, records ``[0, split_at)`` are the first
     set and the rest the second; only pairs across the two are returned.
+
+    ``one_sided``: key prefixes whose blocks pair only a *probe* record
+    (``probes[r]`` true) with the others: ``fy:`` (family name × year) is for
+    records that give no given name, and pairing every two children of one
+    surname and year would make most of a large registry's candidates.
     """
     numbers: dict[str, int] = {}
     key_ids: list[int] = []
     record_ids: list[int] = []
+    sided: list[tuple[int, int]] = []
     for r, record_keys in enumerate(keys):
         for key in record_keys:
+            if one_sided and key.startswith(one_sided):
+                sided.append((hash(key), r))
+                continue
             k = numbers.get(key)
             if k is None:
                 k = numbers[key] = len(numbers)
             key_ids.append(k)
             record_ids.append(r)
-    if not key_ids:
+    extra_left, extra_right = _one_sided_pairs(sided, probes, split_at)
+    if not key_ids and not len(extra_left):
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty, 0, 0)
+    if not key_ids:
+        key_ids, record_ids = [0], [0]  # one block of one record: no pair
     key_arr = np.asarray(key_ids, dtype=np.int64)
     rec_arr = np.asarray(record_ids, dtype=np.int64)
     order = np.lexsort((rec_arr, key_arr))
@@ -108,9 +122,8 @@ def candidate_pairs(
             a, b = _pairs_within(window, np.zeros(1, np.int64), np.array([len(window)], np.int64))
             lefts.append(a)
             rights.append(b)
-    if not lefts:
-        empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, int(useful.sum()), int(large.sum()))
+    lefts.append(extra_left)
+    rights.append(extra_right)
     left = np.concatenate(lefts)
     right = np.concatenate(rights)
     lo, hi = np.minimum(left, right), np.maximum(left, right)
@@ -121,3 +134,37 @@ def candidate_pairs(
     return Candidates(
         combined // len(keys), combined % len(keys), int(useful.sum()), int(large.sum())
     )
+
+
+def _one_sided_pairs(
+    entries: list[tuple[int, int]], probes: Sequence[bool] | None, split_at: int | None
+) -> tuple[IntArray, IntArray]:
+    """Pairs of a probe record with every other record of its block; ``entries``
+    are ``(key hash, record)``."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not entries or probes is None:
+        return empty, empty
+    arr = np.array(entries, dtype=np.int64)
+    arr = arr[np.lexsort((arr[:, 1], arr[:, 0]))]
+    key_arr, rec_arr = arr[:, 0], arr[:, 1]
+    is_probe = np.asarray(probes, dtype=bool)[rec_arr]
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(key_arr)) + 1))
+    stops = np.concatenate((starts[1:], [len(key_arr)]))
+    with_probe = np.add.reduceat(is_probe.astype(np.int64), starts) > 0
+    lefts, rights = [empty], [empty]
+    for start, stop in zip(starts[with_probe].tolist(), stops[with_probe].tolist(), strict=True):
+        members = rec_arr[start:stop]
+        if len(members) < 2:
+            continue
+        found = members[is_probe[start:stop]]
+        a = np.repeat(found, len(members))
+        b = np.tile(members, len(found))
+        keep = a != b
+        lefts.append(a[keep])
+        rights.append(b[keep])
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    if split_at is not None:
+        lo, hi = np.minimum(left, right), np.maximum(left, right)
+        keep = (lo < split_at) & (hi >= split_at)
+        left, right = left[keep], right[keep]
+    return left, right

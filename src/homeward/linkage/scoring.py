@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from homeward.linkage.fields import FIELDS, MISSING
+from homeward.linkage.fields import FIELD_INDEX, FIELDS, MISSING
 from homeward.linkage.model import MatchModel, probability
 from homeward.linkage.prepare import Prepared, prepare
 
@@ -188,53 +188,141 @@ def score_pair(
 # --- the batch path ------------------------------------------------------------
 
 
+class _Known:
+    """The levels of the distinct pairs of values of one field compared so far,
+    as a sorted array of pair codes and their levels (looked up with numpy, not
+    a Python dict per pair)."""
+
+    __slots__ = ("codes", "levels")
+
+    def __init__(self) -> None:
+        self.codes: IntArray = np.zeros(0, dtype=np.int64)
+        self.levels: LevelArray = np.zeros(0, dtype=np.int8)
+
+    def find(self, combos: IntArray) -> tuple[LevelArray, npt.NDArray[np.bool_]]:
+        """Levels of sorted distinct ``combos`` and which of them are unknown."""
+        if not len(self.codes):
+            return np.zeros(len(combos), dtype=np.int8), np.ones(len(combos), dtype=bool)
+        at = np.minimum(np.searchsorted(self.codes, combos), len(self.codes) - 1)
+        hit = self.codes[at] == combos
+        return np.where(hit, self.levels[at], 0).astype(np.int8), ~hit
+
+    def add(self, combos: IntArray, levels: LevelArray) -> None:
+        codes = np.concatenate((self.codes, combos))
+        order = np.argsort(codes, kind="stable")
+        self.codes = codes[order]
+        self.levels = np.concatenate((self.levels, levels))[order]
+
+
+def _date_parts(vocab: Sequence[str]) -> tuple[IntArray, IntArray, IntArray]:
+    """Year, month and day (0 when unknown) of prepared ISO partial dates."""
+    years = np.array([int(v[:4]) for v in vocab], dtype=np.int64)
+    months = np.array([int(v[5:7]) if len(v) >= 7 else 0 for v in vocab], dtype=np.int64)
+    days = np.array([int(v[8:10]) if len(v) == 10 else 0 for v in vocab], dtype=np.int64)
+    return years, months, days
+
+
+def _digit_differences(a: IntArray, b: IntArray, width: int) -> IntArray:
+    out = np.zeros(len(a), dtype=np.int64)
+    for _ in range(width):
+        out += (a % 10) != (b % 10)
+        a, b = a // 10, b // 10
+    return out
+
+
+_DATE_LEVEL = {level: i + 1 for i, level in enumerate(FIELDS[FIELD_INDEX["birth_date"]].levels)}
+
+
+def date_levels(parts: tuple[IntArray, IntArray, IntArray], x: IntArray, y: IntArray) -> LevelArray:
+    """:func:`homeward.names.dates.compare_dates` of prepared dates ``x[k]``,
+    ``y[k]`` (vocabulary codes), computed with numpy: the same levels, tested
+    against it on every pair of a synthetic registry."""
+    years, months, days = parts
+    ya, ma, da, yb, mb, db = years[x], months[x], days[x], years[y], months[y], days[y]
+    precision_a = (ma > 0).astype(np.int64) + (da > 0)
+    precision_b = (mb > 0).astype(np.int64) + (db > 0)
+    same_precision = precision_a == precision_b
+    exact = same_precision & (ya == yb) & (ma == mb) & (da == db)
+    swapped = (precision_a == 2) & same_precision & (ya == yb) & (da == mb) & (ma == db)
+    digits = (
+        _digit_differences(ya, yb, 4)
+        + _digit_differences(ma, mb, 2) * (precision_a >= 1)
+        + _digit_differences(da, db, 2) * (precision_a >= 2)
+    )
+    one_digit = same_precision & (digits == 1)
+    plus_minus_one = same_precision & (ma == mb) & (da == db) & (np.abs(ya - yb) == 1)
+    a_short = (ya == yb) & (precision_a < precision_b) & ((ma == 0) | (ma == mb)) & (da == 0)
+    b_short = (ya == yb) & (precision_b < precision_a) & ((mb == 0) | (mb == ma)) & (db == 0)
+    partial = ~same_precision & (a_short | b_short)
+    out = np.where(ya == yb, _DATE_LEVEL["same_year"], _DATE_LEVEL["different"])
+    out = np.where(partial, _DATE_LEVEL["partial_agree"], out)
+    out = np.where(plus_minus_one, _DATE_LEVEL["year_plus_minus_one"], out)
+    out = np.where(one_digit, _DATE_LEVEL["one_digit_off"], out)
+    out = np.where(swapped, _DATE_LEVEL["day_month_swapped"], out)
+    out = np.where(exact, _DATE_LEVEL["exact"], out)
+    return out.astype(np.int8)
+
+
+_DATE = FIELD_INDEX["birth_date"]
+
+
 class ValueTable:
     """Every field's values numbered once: ``codes[field, record]`` (-1 = missing).
 
     The table also remembers the level of every distinct pair of values it has
-    compared, so a batch run compares ``Олександр``/``Александр`` once.
+    compared, so a batch run compares ``Олександр``/``Александр`` once; birth
+    dates are compared with numpy (:func:`date_levels`).
     """
 
     def __init__(self, rows: Sequence[tuple[str, ...]]) -> None:
         self.vocab: list[list[str]] = []
-        codes = np.full((len(FIELDS), len(rows)), -1, dtype=np.int64)
+        codes = np.full((len(FIELDS), len(rows)), -1, dtype=np.int32)
         for f in range(len(FIELDS)):
-            numbers: dict[str, int] = {}
-            column = codes[f]
-            for r, row in enumerate(rows):
-                value = row[f]
-                if value:
-                    code = numbers.get(value)
-                    if code is None:
-                        code = numbers[value] = len(numbers)
-                    column[r] = code
+            numbers: dict[str, int] = {"": -1}
+            column = [numbers.setdefault(row[f], len(numbers) - 1) for row in rows]
+            codes[f] = column
+            del numbers[""]
             self.vocab.append(list(numbers))
         self.codes = codes
         self.size = len(rows)
-        self._known: list[dict[int, int]] = [{} for _ in FIELDS]
+        self._known = [_Known() for _ in FIELDS]
+        self._dates = _date_parts(self.vocab[_DATE])
+
+    def field_levels(self, f: int, left: IntArray, right: IntArray) -> LevelArray:
+        """Levels of one field (index ``f``) for the pairs of rows ``(left[k], right[k])``."""
+        out = np.zeros(len(left), dtype=np.int8)
+        ca, cb = self.codes[f][left], self.codes[f][right]
+        present = (ca >= 0) & (cb >= 0)
+        if not present.any():
+            return out
+        lo = np.minimum(ca[present], cb[present]).astype(np.int64)
+        hi = np.maximum(ca[present], cb[present]).astype(np.int64)
+        if f == _DATE:
+            out[present] = date_levels(self._dates, lo, hi)
+            return out
+        width = len(self.vocab[f]) + 1
+        unique, inverse = np.unique(lo * width + hi, return_inverse=True)
+        found, unknown = self._known[f].find(unique)
+        if unknown.any():
+            spec, vocab = FIELDS[f], self.vocab[f]
+            new = unique[unknown]
+            levels = np.array(
+                [
+                    spec.level_index(spec.compare(vocab[x], vocab[y]).level) + 1
+                    for x, y in zip((new // width).tolist(), (new % width).tolist(), strict=True)
+                ],
+                dtype=np.int8,
+            )
+            found[unknown] = levels
+            self._known[f].add(new, levels)
+        out[present] = found[inverse.reshape(-1)]
+        return out
 
     def levels(self, left: IntArray, right: IntArray) -> LevelArray:
         """Levels ``[pair, field]`` of the pairs of rows ``(left[k], right[k])``."""
         out = np.zeros((len(left), len(FIELDS)), dtype=np.int8)
-        for f, spec in enumerate(FIELDS):
-            ca, cb = self.codes[f][left], self.codes[f][right]
-            present = (ca >= 0) & (cb >= 0)
-            if not present.any():
-                continue
-            lo = np.minimum(ca[present], cb[present])
-            hi = np.maximum(ca[present], cb[present])
-            width = len(self.vocab[f]) + 1
-            unique, inverse = np.unique(lo * width + hi, return_inverse=True)
-            known, vocab = self._known[f], self.vocab[f]
-            found = np.empty(len(unique), dtype=np.int8)
-            for k, combo in enumerate(unique.tolist()):
-                level = known.get(combo)
-                if level is None:
-                    x, y = divmod(combo, width)
-                    level = spec.level_index(spec.compare(vocab[x], vocab[y]).level) + 1
-                    known[combo] = level
-                found[k] = level
-            out[present, f] = found[inverse]
+        for f in range(len(FIELDS)):
+            out[:, f] = self.field_levels(f, left, right)
         return out
 
 

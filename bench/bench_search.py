@@ -124,9 +124,10 @@ def build(
             for table, rows in tables:
                 for start in range(0, len(rows), 50_000):
                     connection.execute(table.insert(), rows[start : start + 50_000])
-    with registry.engine.begin() as connection:
+    with registry.engine.connect() as connection:  # as autovacuum leaves a loaded table
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         if connection.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE"))
+            connection.execute(text("VACUUM ANALYZE"))
             connection.execute(text("SELECT setval('children_id_seq', max(id)) FROM children"))
             connection.execute(text("SELECT setval('records_id_seq', max(id)) FROM records"))
         else:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from homeward.domain.model import Category, OrganisationKind
 from homeward.domain.roles import Actor, Role
@@ -231,3 +231,14 @@ def test_a_record_with_only_common_keys_is_ranked_by_the_rarest(
     with registry.uow(WORKER, write=False) as uow:
         found = search(uow, typed)
     assert [c.child_id for c in found] == [sought]  # family × year: him alone
+
+
+def test_a_record_filed_without_prepared_values_is_prepared_at_search(registry: Registry) -> None:
+    oleksandr, _, _ = _family(registry)
+    with registry.uow() as uow:
+        uow.session.execute(delete(RecordKeyRow).where(RecordKeyRow.key == PREPARED_KEY))
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, {"full_name": "Aleksandr Kovalenko", "birth_date": "04.03.2012"})
+    assert found[0].child_id == oleksandr
+    assert found[0].probability > 0.9

@@ -26,7 +26,6 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -49,7 +48,7 @@ from homeward.storage.tables import ChildRow, RecordKeyRow, RecordRow
 from homeward.storage.uow import UnitOfWork
 
 MAX_KEY_LENGTH = 200
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 150
 """Records scored per search at most: those sharing the rarest keys first."""
 MAX_BLOCK = 5000
 """A key filed under more records is not ranked by, when the typed record has others."""
@@ -64,7 +63,6 @@ _MATCHED_COLUMNS: tuple[str, ...] = (
     "last_known_location",
 )  # fmt: skip
 """The columns of a record that matching reads (:func:`~homeward.linkage.prepare.field_values`)."""
-_DOCUMENTS = _MATCHED_COLUMNS.index("document_ids")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +157,18 @@ def refile_all(connection: Connection, *, batch: int = 5000) -> int:
         last = rows[-1]["id"]
 
 
-@lru_cache(maxsize=131_072)
-def _stored_values(columns: tuple[Any, ...]) -> tuple[str, ...]:
-    """The prepared values of a stored record, from its matched columns.
-
-    Cached by content, not by record id, so a cached value is right in every
-    worker whatever has happened in the database since."""
-    values = dict(zip(_MATCHED_COLUMNS, columns, strict=True))
-    values["document_ids"] = list(values["document_ids"])
-    return field_values(values)
+def _matched_columns(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The matched columns of records, as the matcher reads them."""
+    columns = [getattr(RecordRow, name) for name in _MATCHED_COLUMNS]
+    rows = uow.session.connection().execute(
+        select(RecordRow.id, *columns).where(RecordRow.id.in_(ids))
+    )
+    out = {}
+    for record_id, *matched in rows:
+        record = dict(zip(_MATCHED_COLUMNS, matched, strict=True))
+        record["document_ids"] = list(record["document_ids"] or ())
+        out[record_id] = record
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +178,8 @@ class _Found:
     rank: int
     record_id: int
     child_id: int | None
-    columns: tuple[Any, ...]
-    """Its :data:`_MATCHED_COLUMNS` (``document_ids`` as a tuple)."""
     values: tuple[str, ...]
-
-    def record(self) -> dict[str, Any]:
-        record = dict(zip(_MATCHED_COLUMNS, self.columns, strict=True))
-        record["document_ids"] = list(record["document_ids"])
-        return record
+    """Its prepared values."""
 
 
 def _key_weights(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, float]:
@@ -218,35 +213,45 @@ def _candidates(uow: UnitOfWork, weights: Mapping[str, float]) -> list[_Found]:
         .limit(MAX_CANDIDATES)
         .subquery()
     )
-    columns = [getattr(RecordRow, name) for name in _MATCHED_COLUMNS]
     stored = aliased(RecordKeyRow)
     rows = (
         uow.session.connection()
         .execute(
-            select(RecordRow.id, RecordRow.child_id, stored.prepared, *columns)
+            select(RecordRow.id, RecordRow.child_id, stored.prepared)
             .join(ranked, ranked.c.record_id == RecordRow.id)
             .outerjoin(stored, (stored.record_id == RecordRow.id) & (stored.key == PREPARED_KEY))
             .order_by(ranked.c.shared.desc(), RecordRow.id)
         )
         .all()
     )
-    found = []
-    for rank, (record_id, child_id, prepared, *matched) in enumerate(rows):
-        matched[_DOCUMENTS] = tuple(matched[_DOCUMENTS] or ())
-        key = tuple(matched)
-        values = tuple(json.loads(prepared)) if prepared else _stored_values(key)
-        found.append(_Found(rank, record_id, child_id, key, values))
-    return found
+    unfiled = [record_id for record_id, _, prepared in rows if prepared is None]
+    missing = {  # filed before prepared values were kept: prepared here
+        record_id: field_values(record)
+        for record_id, record in _matched_columns(uow, unfiled).items()
+    } if unfiled else {}  # fmt: skip
+    return [
+        _Found(
+            rank,
+            record_id,
+            child_id,
+            tuple(json.loads(prepared)) if prepared is not None else missing[record_id],
+        )
+        for rank, (record_id, child_id, prepared) in enumerate(rows)
+    ]
 
 
 def _explain(
-    model: MatchModel, values: Mapping[str, Any], typed: Prepared, row: _Found
+    model: MatchModel,
+    values: Mapping[str, Any],
+    typed: Prepared,
+    row: _Found,
+    record: Mapping[str, Any],
 ) -> ScoredPair:
     """``score_pair`` of the typed record and a candidate, from the candidate's
     stored prepared values (not prepared again), its values shown as written."""
     prepared = Prepared(row.values, frozenset())
     scored = score_pair(model, values, prepared, prepared_a=typed)
-    shown = display_values(row.record(), prepared)
+    shown = display_values(record, prepared)
     fields = tuple(
         replace(field, value_b=value) for field, value in zip(scored.fields, shown, strict=True)
     )
@@ -320,9 +325,11 @@ def search(
             continue  # a partner sees its own cases only, and no unlinked records
         ranked.append((score, row, count, child))
     ranked.sort(key=lambda c: (-c[0], c[1].record_id))
+    chosen = ranked[:limit]
+    records = _matched_columns(uow, [row.record_id for _, row, _, _ in chosen])
     out = []
-    for _, row, count, child in ranked[:limit]:
-        scored = _explain(model, values, typed, row)
+    for _, row, count, child in chosen:
+        scored = _explain(model, values, typed, row, records[row.record_id])
         case_number = child[0] if child else None
         out.append(Candidate(row.child_id, case_number, row.record_id, count, scored))
     out.sort(key=lambda c: (-c.scored.weight, c.record_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from homeward.cli import admin, audit, demo, link, names, review
+from homeward.cli import admin, audit, demo, imports, link, names, review
 
 app = typer.Typer(
     help="Homeward: trace and return children deported or forcibly transferred.",
@@ -20,6 +20,7 @@ app.command("link")(link.link)
 app.add_typer(link.app, name="match")
 link.app.command("train")(review.train)
 app.add_typer(review.app, name="review")
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:

@@ -23,13 +23,23 @@ the gazetteer reads them either way)."""
 
 
 def clean_text(value: Any) -> str | None:
-    """NFC, no control characters, single spaces; empty becomes ``None``."""
+    """NFC, no control or format characters, single spaces; empty becomes ``None``."""
     if value is None:
         return None
     text = unicodedata.normalize("NFC", str(value))
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    if not text.isprintable():  # only then can it hold a control or format character
+        text = "".join(_visible(ch) for ch in text)
     text = _SPACES.sub(" ", text).strip()
     return text or None
+
+
+def _visible(ch: str) -> str:
+    """Format characters (zero-width space, direction marks) go; other control
+    characters (tab, line break, NUL) become a space."""
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ""
+    return " " if category[0] == "C" else ch
 
 
 def parse_sex(value: Any) -> str | None:

@@ -23,7 +23,7 @@ audit trail has each of them with who, when and why.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -298,15 +298,46 @@ def scan_registry(
     left as they were decided.
     """
     uow.actor.require(Permission.REVIEW_MATCHES)
+    rows = _registry_records(uow)
+    return _scan(uow, rows, None, model, thresholds, progress)
+
+
+def match_records(
+    uow: UnitOfWork,
+    record_ids: Collection[int],
+    *,
+    model: MatchModel | None = None,
+    thresholds: Thresholds | None = None,
+    progress: ScanProgress | None = None,
+) -> Summary:
+    """Link these records (an import's) against the rest of the registry in one
+    batch run, and queue what it finds, as :func:`scan_registry` does."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    wanted = set(record_ids)
+    rows = _registry_records(uow)
+    new = [r for r in rows if r.id in wanted]
+    rest = [r for r in rows if r.id not in wanted]
+    return _scan(uow, new + rest, len(new), model, thresholds, progress)
+
+
+def _scan(
+    uow: UnitOfWork,
+    rows: list[RecordRow],
+    split_at: int | None,
+    model: MatchModel | None,
+    thresholds: Thresholds | None,
+    progress: ScanProgress | None,
+) -> Summary:
     model = model or default_model()
     thresholds = thresholds or Thresholds()
-    rows = _registry_records(uow)
     values = [{**record_values(r), "record_id": str(r.id)} for r in rows]
-    summary = Summary(records=len(rows))
-    if len(rows) < 2:
+    summary = Summary(records=len(rows) if split_at is None else split_at)
+    if len(rows) < 2 or split_at in (0, len(rows)):
         return summary
     result = link(
-        values, model=model, train_model=False, threshold=max(thresholds.review, 1e-6),
+        values[:split_at] if split_at is not None else values,
+        values[split_at:] if split_at is not None else None,
+        model=model, train_model=False, threshold=max(thresholds.review, 1e-6),
         progress=progress or _quiet,
     )  # fmt: skip
     summary.candidate_pairs = result.candidate_pairs
@@ -334,6 +365,7 @@ def scan_registry(
         if probability >= thresholds.auto_link and rows[by_id[left_id]].child_id is None:
             sure[left_id] = sure.get(left_id, 0) + 1
     label = model_label(model)
+    origin = "scan" if split_at is None else "import"
     for key, (_, left_id, right_id) in sorted(best.items()):
         left, right = rows[by_id[left_id]], rows[by_id[right_id]]
         scored = score_pair(model, values[by_id[left_id]], values[by_id[right_id]])
@@ -344,7 +376,7 @@ def scan_registry(
             proposal = _Proposal(key, left.child_id, scored, other_child_id=right.child_id)
         summary.count(
             _propose(
-                uow, proposal, thresholds=thresholds, label=label, origin="scan",
+                uow, proposal, thresholds=thresholds, label=label, origin=origin,
                 may_auto_link=sure.get(left.id, 0) == 1,
             )
         )  # fmt: skip

@@ -113,29 +113,38 @@ def append(
     after: dict[str, Any] | None = None,
 ) -> int:
     """Append one entry in the session's transaction and return its ``seq``."""
+    return append_many(session, [(actor, action, entity_type, entity_id, before, after)])
+
+
+Entry = tuple[str, str, str, "str | int | None", "dict[str, Any] | None", "dict[str, Any] | None"]
+"""``(actor, action, entity_type, entity_id, before, after)``."""
+
+
+def append_many(session: Session, entries: Iterable[Entry]) -> int:
+    """Append entries in order, in one statement; returns the last ``seq``
+    (0 when there was nothing to append)."""
+    entries = list(entries)
+    if not entries:
+        return 0
     head = _head(session)
     at = timestamp()
-    before_text = canonical_json(before) if before is not None else None
-    after_text = canonical_json(after) if after is not None else None
-    eid = None if entity_id is None else str(entity_id)
-    digest = entry_hash(head.hash, at, actor, action, entity_type, eid, before_text, after_text)
-    seq = head.seq + 1
-    session.execute(
-        insert(AuditRow).values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=eid,
-            before=before_text,
-            after=after_text,
-            prev_hash=head.hash,
-            hash=digest,
-        )
-    )
-    head.seq, head.hash = seq, digest
-    return seq
+    rows = []
+    for actor, action, entity_type, entity_id, before, after in entries:
+        before_text = canonical_json(before) if before is not None else None
+        after_text = canonical_json(after) if after is not None else None
+        eid = None if entity_id is None else str(entity_id)
+        digest = entry_hash(head.hash, at, actor, action, entity_type, eid, before_text, after_text)
+        rows.append(
+            {
+                "seq": head.seq + 1, "at": at, "actor": actor, "action": action,
+                "entity_type": entity_type, "entity_id": eid, "before": before_text,
+                "after": after_text, "prev_hash": head.hash, "hash": digest,
+            }
+        )  # fmt: skip
+        head.seq, head.hash = head.seq + 1, digest
+    if rows:
+        session.execute(insert(AuditRow), rows)
+    return head.seq
 
 
 def forget_head(session: Session) -> None:

@@ -103,6 +103,57 @@ class SourceRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class ImportRow(Base):
+    """One file imported (or being imported) into a source, and what became of its rows.
+
+    A file is known by its SHA-256: importing it again adds nothing, and an
+    import cut short (``status`` still ``running``) is finished by running it again."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    """``csv`` or ``xlsx``."""
+    reading: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """How the file was read: encoding, delimiter, sheet, header row, column mapping."""
+    status: Mapped[str] = mapped_column(String(20))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_imported: Mapped[int] = mapped_column(Integer, default=0)
+    rows_quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(80))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The closing figures: linked, queued for review, new children."""
+
+
+class QuarantineRow(Base):
+    """A row of an import that could not be read, with the reason for each field.
+
+    ``raw`` is the row exactly as received; a correction keeps the corrected
+    values beside it (``corrected``) and the record it became."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    source_row: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The row's cells by field, as the column mapping read them."""
+    errors: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    """``open``, ``corrected`` (now a record) or ``discarded``."""
+    corrected: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    resolved_by: Mapped[str | None] = mapped_column(String(80))
+    resolved_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    __table_args__ = (UniqueConstraint("import_id", "source_row", name="uq_quarantine_row"),)
+
+
 class ChildRow(Base):
     """One real child: a case."""
 
@@ -131,7 +182,8 @@ class RecordRow(Base):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id"), index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     source_row: Mapped[int | None]
-    """Row number in the source file (1 = first data row), for imports."""
+    """Row number as the source file shows it (a spreadsheet's row number; the header
+    is row 1 when it is the first row), for imports."""
     external_id: Mapped[str | None] = mapped_column(String(200))
     raw: Mapped[dict[str, Any]]
     given_name: Mapped[str | None] = mapped_column(String(200))

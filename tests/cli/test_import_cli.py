@@ -1,0 +1,62 @@
+"""``homeward import`` as an operator uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from homeward.cli.common import console
+from homeward.cli.main import app
+from homeward.config import Settings
+from tests.core.test_imports import _cp1251_csv
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("HOMEWARD_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("HOMEWARD_DATABASE_URL", settings.database_url)
+    monkeypatch.setattr(console, "width", 250)  # tables unwrapped, to read them here
+    return settings
+
+
+def test_preview_run_quarantine_correct_show(env: Settings, tmp_path: Path) -> None:
+    path = _cp1251_csv(tmp_path / "список.csv")
+    shown = runner.invoke(app, ["import", "preview", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert "encoding cp1251, delimiter semicolon" in shown.output
+    assert "row 3, birth_date: '31.02.2012' is not a date" in shown.output
+
+    ran = runner.invoke(app, ["import", "run", str(path), "-q", "--open-cases"])
+    assert ran.exit_code == 0, ran.output
+    assert "6 rows read, 3 imported, 3 quarantined" in ran.output
+    assert "3 new cases opened" in ran.output
+    again = runner.invoke(app, ["import", "run", str(path), "-q"])
+    assert "nothing added" in again.output
+
+    listed = runner.invoke(app, ["import", "quarantine", "1"])
+    assert listed.exit_code == 0 and "February has 28 or 29 days" in listed.output
+    fixed = runner.invoke(
+        app, ["import", "correct", "1", "birth_date=28.02.2012", "sex=ч", "-r", "phoned"]
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert "row 3 is now record" in fixed.output
+    wrong = runner.invoke(app, ["import", "correct", "2", "colour=red", "-r", "x"])
+    assert wrong.exit_code == 1 and "write field=value" in wrong.output
+
+    show = runner.invoke(app, ["import", "show", "1"])
+    assert show.exit_code == 0 and "Коваленко Олександр Сергійович" in show.output
+    imports_list = runner.invoke(app, ["import", "list"])
+    assert "список.csv" in imports_list.output and "complete" in imports_list.output
+    discarded = runner.invoke(app, ["import", "discard", "2", "-r", "no name at all"])
+    assert discarded.exit_code == 0 and "discarded" in discarded.output
+
+
+def test_a_pdf_is_refused_with_a_clear_message(env: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(b"%PDF-1.7\n...")
+    result = runner.invoke(app, ["import", "run", str(path)])
+    assert result.exit_code == 1 and "this is a PDF document" in result.output

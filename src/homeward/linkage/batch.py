@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,14 @@ from homeward.errors import Invalid
 from homeward.linkage.blocking import _pairs_within, candidate_pairs
 from homeward.linkage.model import MatchModel, default_model, probability
 from homeward.linkage.prepare import prepare
-from homeward.linkage.scoring import IntArray, ValueTable, combine, probabilities
+from homeward.linkage.scoring import (
+    FloatArray,
+    IntArray,
+    ValueTable,
+    combine,
+    probabilities,
+    table_frequency_weights,
+)
 from homeward.linkage.training import Patterns, pattern_codes, train
 
 CHUNK = 250_000
@@ -166,16 +173,24 @@ def link(
             total_pairs=total,
             split_at=split_at,
         )
-        used = trained.model
+        used = replace(trained.model, frequencies=table.frequency_counts())
         progress("train", 1, 1)
     else:
         used = start_model
-    weights = combine(patterns.levels, used)[inverse]
+    frequencies = table.frequencies(used) if used.frequencies else None
+    weights = np.empty(len(codes), dtype=np.float64)
+    for start in range(0, len(codes), CHUNK):
+        part = slice(start, min(start + CHUNK, len(codes)))
+        levels = patterns.levels[inverse[part]]
+        extra = table_frequency_weights(
+            used, table, levels, candidates.left[part], candidates.right[part], frequencies
+        )
+        weights[part] = combine(levels, used, extra)
     above = np.flatnonzero(probabilities(weights) >= threshold)
     order = above[np.argsort(-weights[above], kind="stable")]
     pairs, groups, refused = _cluster(
         used, table, candidates.left, candidates.right, weights, order, threshold, conflict_below,
-        split_at,
+        split_at, frequencies,
     )  # fmt: skip
     progress("cluster", 1, 1)
     return LinkResult(
@@ -195,12 +210,18 @@ def link(
 
 
 def _weights_of(
-    model: MatchModel, table: ValueTable, left: IntArray, right: IntArray
-) -> np.ndarray[Any, np.dtype[np.float64]]:
+    model: MatchModel,
+    table: ValueTable,
+    left: IntArray,
+    right: IntArray,
+    frequencies: FloatArray | None,
+) -> FloatArray:
     out = np.empty(len(left), dtype=np.float64)
     for start in range(0, len(left), CHUNK):
-        stop = min(start + CHUNK, len(left))
-        out[start:stop] = combine(table.levels(left[start:stop], right[start:stop]), model)
+        part = slice(start, min(start + CHUNK, len(left)))
+        levels = table.levels(left[part], right[part])
+        extra = table_frequency_weights(model, table, levels, left[part], right[part], frequencies)
+        out[part] = combine(levels, model, extra)
     return out
 
 
@@ -235,6 +256,7 @@ def _cluster(
     threshold: float,
     conflict_below: float,
     split_at: int | None,
+    frequencies: FloatArray | None,
 ) -> tuple[list[LinkedPair], list[list[int]], int]:
     """Join the pairs of ``order`` (strongest first) into groups, refusing a join
     that would put two clearly different records into one group.
@@ -251,7 +273,7 @@ def _cluster(
     small = (sizes > 2) & (sizes <= MAX_GROUP)
     in_left, in_right = _all_pairs(labels, small)
     lo, hi = np.minimum(in_left, in_right), np.maximum(in_left, in_right)
-    in_weight = _weights_of(model, table, lo, hi)
+    in_weight = _weights_of(model, table, lo, hi, frequencies)
     # Pairs whose weight is known: candidates above the threshold (the joins),
     # every pair inside a small component, candidates inside a large one.
     large = sizes > MAX_GROUP

@@ -41,6 +41,34 @@ from homeward.errors import Invalid
 from homeward.linkage.fields import FIELDS, FIELDS_BY_NAME
 
 FORMAT = "homeward-match-model/1"
+FloatArray = npt.NDArray[np.float64]
+
+FREQUENCY_LEVELS: dict[str, tuple[str, ...]] = {
+    "given_name": ("exact", "equivalent", "transliteration", "diminutive"),
+    "family_name": ("exact", "equivalent", "transliteration", "gendered"),
+}
+"""The levels whose weight depends on how common the name is: the two records
+carry one name (one frequency key, :func:`homeward.linkage.prepare.frequency_key`)."""
+MAX_UP = 4.0
+"""At most this many bits more for a rare name."""
+MAX_DOWN = 6.0
+"""At most this many bits less for a common name."""
+
+
+@dataclass(frozen=True)
+class TermFrequencies:
+    """How many records carry each name key, of ``records`` that name the field."""
+
+    records: int
+    counts: dict[str, int]
+
+    def frequency(self, key: str) -> float:
+        """The share of records with this key; a key never seen counts once."""
+        if not key or self.records <= 0:
+            return 0.0
+        return max(self.counts.get(key, 0), 1) / self.records
+
+
 _MIN_PROBABILITY = 1e-6
 
 
@@ -67,6 +95,10 @@ class MatchModel:
     sibling_rule: bool = True
     trained: dict[str, Any] = field(default_factory=dict, compare=False)
     """How the probabilities were estimated (for people; not used in scoring)."""
+    frequencies: dict[str, TermFrequencies] = field(default_factory=dict)
+    """Field name -> how often each name occurs among the records the model was
+    trained on (term-frequency adjustment, see :meth:`frequency_adjustment`);
+    empty in the default model."""
 
     def __post_init__(self) -> None:
         if not 0 < self.prior < 1:
@@ -83,6 +115,34 @@ class MatchModel:
                     value = getattr(probs, name)
                     if not 0 <= value <= 1:
                         raise Invalid(f"{spec.name}.{level}.{name} must be in [0, 1], got {value}")
+
+    def frequency_adjustment(
+        self, field_index: int, levels: npt.NDArray[np.int8], tf_a: FloatArray, tf_b: FloatArray
+    ) -> FloatArray:
+        """Bits added to a name field's agreement weight for how common the name is.
+
+        A level's u is the chance that two random records agree on the name at
+        that level; for a given name the chance is its own frequency.  Two
+        records that agree on *Коваленко* say less than two that agree on a
+        rare surname: the weight of an agreeing level (exact to transliteration,
+        :data:`FREQUENCY_LEVELS`) moves by ``log2(u_agree / frequency)``, the
+        frequency being the larger of the two records' (0 when unknown:
+        no adjustment), within ``[-MAX_DOWN, +MAX_UP]`` bits.
+        """
+        spec = FIELDS[field_index]
+        out = np.zeros(len(levels), dtype=np.float64)
+        counted = FREQUENCY_LEVELS.get(spec.name)
+        if counted is None or spec.name not in self.frequencies:
+            return out
+        indexes = [spec.levels.index(level) + 1 for level in counted]
+        u_agree = sum(self.levels[spec.name][level].u for level in counted)
+        tf = np.maximum(tf_a, tf_b)
+        applies = np.isin(levels, indexes) & (tf > 0)
+        if u_agree <= 0 or not applies.any():
+            return out
+        raw = np.log2(u_agree / np.where(applies, tf, 1.0))
+        out[applies] = np.clip(raw[applies], -MAX_DOWN, MAX_UP)
+        return out
 
     @property
     def prior_weight(self) -> float:
@@ -127,6 +187,16 @@ class MatchModel:
                 for spec in FIELDS
             },
             "trained": self.trained,
+            **(
+                {
+                    "term_frequencies": {
+                        name: {"records": tf.records, "counts": tf.counts}
+                        for name, tf in self.frequencies.items()
+                    }
+                }
+                if self.frequencies
+                else {}
+            ),
         }
 
     def to_json(self) -> str:
@@ -152,6 +222,12 @@ class MatchModel:
                 levels=levels,
                 sibling_rule=bool(data.get("sibling_rule", True)),
                 trained=dict(data.get("trained") or {}),
+                frequencies={
+                    name: TermFrequencies(
+                        int(tf["records"]), {str(k): int(v) for k, v in tf["counts"].items()}
+                    )
+                    for name, tf in (data.get("term_frequencies") or {}).items()
+                },
             )
         except (KeyError, TypeError, ValueError) as error:
             raise Invalid(f"match model is incomplete: {error}") from error

@@ -178,6 +178,26 @@ def _given_keys(given: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+@lru_cache(maxsize=262_144)
+def frequency_key(field: str, value: str) -> str:
+    """The key under which a name is counted for its frequency: one given name
+    in every spelling (``Олександр``, ``Aleksandr``: its group), one family
+    name in every spelling and gender (its stem); ``""`` for other fields.
+
+    >>> frequency_key("family_name", "Коваленко") == frequency_key("family_name", "Kovalenko")
+    True
+    """
+    if not value:
+        return ""
+    if field == "given_name":
+        keys = _given_keys(value)
+        groups = sorted(k for k in keys if k.startswith("g:"))
+        return groups[0] if groups else min((k for k in keys if k.startswith("gs:")), default="")
+    if field == "family_name":
+        return min(family_name_keys(value), default="")
+    return ""
+
+
 def _date_parts(date: str) -> tuple[str, str]:
     """``(year, month-day)``; either empty when the date does not say it."""
     year = date[:4]

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from homeward.linkage.fields import FIELD_INDEX, FIELDS, MISSING
-from homeward.linkage.model import MatchModel, probability
-from homeward.linkage.prepare import Prepared, prepare
+from homeward.linkage.model import FREQUENCY_LEVELS, MatchModel, TermFrequencies, probability
+from homeward.linkage.prepare import Prepared, frequency_key, prepare
 
 _GIVEN = 0
 _GIVEN_DIFFERENT = FIELDS[_GIVEN].levels.index("different") + 1
@@ -90,17 +90,48 @@ class ScoredPair:
         }
 
 
-def combine(levels: LevelArray, model: MatchModel) -> FloatArray:
+def combine(levels: LevelArray, model: MatchModel, extra: FloatArray | None = None) -> FloatArray:
     """Match weights of pairs from their levels ``[pair, field]`` (0 = missing,
-    ``k`` = the field's k-th level counted from 1)."""
+    ``k`` = the field's k-th level counted from 1); ``extra``: bits added to
+    each field's weight before the sibling rule (:func:`frequency_weights`)."""
     table = model.weight_table
     weights = table[np.arange(len(FIELDS))[None, :], levels]
+    if extra is not None:
+        weights = weights + extra
     if model.sibling_rule:
         siblings = levels[:, _GIVEN] == _GIVEN_DIFFERENT
         if siblings.any():
             shared = siblings[:, None] & _SHARED[None, :] & (weights > 0)
             weights = np.where(shared, 0.0, weights)
     return np.asarray(model.prior_weight + weights.sum(axis=1), dtype=np.float64)
+
+
+FREQUENCY_FIELDS: tuple[int, ...] = tuple(FIELD_INDEX[name] for name in FREQUENCY_LEVELS)
+
+
+def frequency_weights(
+    model: MatchModel, levels: LevelArray, tf_a: FloatArray, tf_b: FloatArray
+) -> FloatArray | None:
+    """The term-frequency adjustment of every field of many pairs (``None``
+    when the model has no frequencies).  ``tf_a[k, j]``: the frequency of the
+    name of field ``FREQUENCY_FIELDS[j]`` of the first record of pair ``k``."""
+    if not model.frequencies:
+        return None
+    extra = np.zeros(levels.shape, dtype=np.float64)
+    for j, f in enumerate(FREQUENCY_FIELDS):
+        extra[:, f] = model.frequency_adjustment(f, levels[:, f], tf_a[:, j], tf_b[:, j])
+    return extra
+
+
+def record_frequencies(model: MatchModel, values: tuple[str, ...]) -> FloatArray:
+    """The frequency of each :data:`FREQUENCY_FIELDS` name of one prepared record."""
+    out = np.zeros(len(FREQUENCY_FIELDS), dtype=np.float64)
+    for j, f in enumerate(FREQUENCY_FIELDS):
+        name = FIELDS[f].name
+        counts = model.frequencies.get(name)
+        if counts is not None:
+            out[j] = counts.frequency(frequency_key(name, values[f]))
+    return out
 
 
 def field_levels(a: Prepared, b: Prepared) -> tuple[list[int], list[str]]:
@@ -169,8 +200,20 @@ def score_pair(
     shown_b = pb.values if isinstance(b, Prepared) else display_values(b, pb)
     levels, reasons = field_levels(pa, pb)
     row = np.array([levels], dtype=np.int8)
-    total = float(combine(row, model)[0])
+    extra = frequency_weights(
+        model,
+        row,
+        record_frequencies(model, pa.values)[None, :],
+        record_frequencies(model, pb.values)[None, :],
+    )
+    total = float(combine(row, model, extra)[0])
     raw = model.weight_table[np.arange(len(FIELDS)), row[0]]
+    if extra is not None:
+        raw = raw + extra[0]
+        for f in FREQUENCY_FIELDS:
+            if extra[0, f]:
+                kind = "a common" if extra[0, f] < 0 else "a rare"
+                reasons[f] = f"{reasons[f]}; {kind} name here ({extra[0, f]:+.1f})"
     siblings = model.sibling_rule and levels[_GIVEN] == _GIVEN_DIFFERENT
     explained = []
     for i, spec in enumerate(FIELDS):
@@ -287,6 +330,37 @@ class ValueTable:
         self.size = len(rows)
         self._known = [_Known() for _ in FIELDS]
         self._dates = _date_parts(self.vocab[_DATE])
+        self._frequency_keys: list[tuple[list[str], IntArray]] = []
+        for f in FREQUENCY_FIELDS:
+            keys = [frequency_key(FIELDS[f].name, value) for value in self.vocab[f]]
+            self._frequency_keys.append((keys, self.codes[f]))
+
+    def frequency_counts(self) -> dict[str, TermFrequencies]:
+        """How many records carry each name key, for a model's frequencies."""
+        out = {}
+        for f, (keys, column) in zip(FREQUENCY_FIELDS, self._frequency_keys, strict=True):
+            present = column[column >= 0]
+            per_value = np.bincount(present, minlength=len(keys))
+            counts: dict[str, int] = {}
+            for key, count in zip(keys, per_value.tolist(), strict=True):
+                if key and count:
+                    counts[key] = counts.get(key, 0) + count
+            out[FIELDS[f].name] = TermFrequencies(int(sum(counts.values())), counts)
+        return out
+
+    def frequencies(self, model: MatchModel) -> FloatArray:
+        """``[record, j]``: the frequency of each record's name of field
+        ``FREQUENCY_FIELDS[j]`` under the model (0 when missing or unknown)."""
+        out = np.zeros((self.size, len(FREQUENCY_FIELDS)), dtype=np.float64)
+        for j, (f, (keys, column)) in enumerate(
+            zip(FREQUENCY_FIELDS, self._frequency_keys, strict=True)
+        ):
+            counts = model.frequencies.get(FIELDS[f].name)
+            if counts is None:
+                continue
+            per_value = np.array([counts.frequency(k) for k in keys] + [0.0])
+            out[:, j] = per_value[column]  # -1 (missing) reads the trailing 0
+        return out
 
     def field_levels(self, f: int, left: IntArray, right: IntArray) -> LevelArray:
         """Levels of one field (index ``f``) for the pairs of rows ``(left[k], right[k])``."""
@@ -331,7 +405,25 @@ def score_pairs(
 ) -> tuple[LevelArray, FloatArray]:
     """Levels and match weights of many pairs of rows of ``table``."""
     levels = table.levels(left, right)
-    return levels, combine(levels, model)
+    return levels, combine(
+        levels, model, table_frequency_weights(model, table, levels, left, right)
+    )
+
+
+def table_frequency_weights(
+    model: MatchModel,
+    table: ValueTable,
+    levels: LevelArray,
+    left: IntArray,
+    right: IntArray,
+    frequencies: FloatArray | None = None,
+) -> FloatArray | None:
+    """:func:`frequency_weights` of pairs of rows of ``table``; ``frequencies``:
+    ``table.frequencies(model)`` when already computed."""
+    if not model.frequencies:
+        return None
+    tf = table.frequencies(model) if frequencies is None else frequencies
+    return frequency_weights(model, levels, tf[left], tf[right])
 
 
 def probabilities(weights: FloatArray) -> FloatArray:

@@ -1,0 +1,112 @@
+"""The batch path scores a pair as ``score_pair`` does, and its shortcuts (numpy
+dates, term frequencies, one-sided blocks) give what the slow path gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from homeward import synthetic
+from homeward.linkage.batch import link
+from homeward.linkage.blocking import candidate_pairs
+from homeward.linkage.fields import FIELD_INDEX, FIELDS
+from homeward.linkage.model import MatchModel, default_model
+from homeward.linkage.prepare import prepare
+from homeward.linkage.scoring import ValueTable, score_pair
+from homeward.names.dates import compare_dates
+
+DATES = [
+    "2012-03-04", "2012-04-03", "2012-03-14", "2013-03-04", "2011-03-04", "2012",
+    "2013", "2012-03", "2012-04", "2021-03-04", "2012-12-31", "2013-12-31", "2012-03-05",
+    "2002-03-04", "2012-11-04", "2010", "2012-01-01", "2009-12-31", "2010-12-31", "2012-03-04",
+]  # fmt: skip
+
+
+def test_dates_graded_with_numpy_as_compare_dates_grades_them() -> None:
+    f = FIELD_INDEX["birth_date"]
+    rows = []
+    for date in DATES:
+        values = [""] * len(FIELDS)
+        values[f] = date
+        rows.append(tuple(values))
+    table = ValueTable(rows)
+    left, right = np.meshgrid(np.arange(len(DATES)), np.arange(len(DATES)))
+    left, right = left.ravel(), right.ravel()
+    keep = left != right
+    found = table.field_levels(f, left[keep], right[keep])
+    spec = FIELDS[f]
+    expected = [
+        spec.level_index(compare_dates(DATES[a], DATES[b]).level) + 1
+        for a, b in zip(left[keep].tolist(), right[keep].tolist(), strict=True)
+    ]
+    assert found.tolist() == expected
+    assert len(set(expected)) == len(spec.levels)  # every level is tried
+
+
+@pytest.fixture(scope="module")
+def dataset() -> synthetic.SyntheticDataset:
+    return synthetic.generate(300, seed=11)
+
+
+def _records(dataset: synthetic.SyntheticDataset) -> list[dict[str, str]]:
+    return [{k: "" if v is None else str(v) for k, v in r.items()} for r in dataset.records]
+
+
+def test_a_pair_scores_the_same_in_a_batch_run_and_alone(
+    dataset: synthetic.SyntheticDataset,
+) -> None:
+    records = _records(dataset)
+    result = link(records, threshold=0.3)
+    assert result.model.frequencies  # the trained model counts names
+    assert result.pairs
+    for pair in result.pairs[:300]:
+        alone = score_pair(result.model, records[pair.a], records[pair.b])
+        assert alone.weight == pytest.approx(pair.weight, abs=1e-9)
+        assert sum(f.weight for f in alone.fields if f.counted) + alone.prior_weight == (
+            pytest.approx(alone.weight, abs=1e-9)
+        )
+
+
+def test_the_saved_model_keeps_its_name_frequencies(dataset: synthetic.SyntheticDataset) -> None:
+    model = link(_records(dataset)).model
+    again = MatchModel.from_json(model.to_json())
+    assert again.frequencies == model.frequencies
+    a, b = _records(dataset)[:2]
+    assert score_pair(again, a, b).weight == pytest.approx(score_pair(model, a, b).weight, abs=1e-3)
+
+
+def test_a_common_family_name_weighs_less_than_a_rare_one() -> None:
+    common = [
+        {"record_id": str(i), "given_name": name, "family_name": "Коваленко"}
+        for i, name in enumerate(["Олег", "Ігор", "Павло", "Роман", "Тарас", "Юрій"] * 5)
+    ]
+    rare = [
+        {"record_id": "r1", "family_name": "Скоробогатько", "birth_date": "2012"},
+        {"record_id": "r2", "family_name": "Скоробогатько", "birth_date": "2012-05-01"},
+        {"record_id": "c1", "family_name": "Коваленко", "birth_date": "2012"},
+        {"record_id": "c2", "family_name": "Коваленко", "birth_date": "2012-05-01"},
+    ]
+    model = link(common + rare, threshold=0.99).model
+    rare_pair = score_pair(model, rare[0], rare[1])
+    common_pair = score_pair(model, rare[2], rare[3])
+    assert rare_pair.weight > common_pair.weight
+    family = FIELD_INDEX["family_name"]
+    assert "a common name" in common_pair.fields[family].reason
+    assert default_model().frequencies == {}  # nothing to count without records
+
+
+def test_one_sided_keys_pair_a_probe_with_its_block_only() -> None:
+    keys = [frozenset({"fy:a"}), frozenset({"fy:a"}), frozenset({"fy:a"}), frozenset({"fy:b"})]
+    none = candidate_pairs(keys, probes=[False] * 4, one_sided=("fy:",))
+    assert len(none) == 0
+    found = candidate_pairs(keys, probes=[False, True, False, True], one_sided=("fy:",))
+    assert sorted(zip(found.left.tolist(), found.right.tolist(), strict=True)) == [(0, 1), (1, 2)]
+
+
+def test_a_record_without_a_given_name_meets_its_family_and_year() -> None:
+    listed = {"family_name": "Скоробогатько", "birth_date": "2015"}
+    full = {"given_name": "Алина", "family_name": "Скоробогатько", "birth_date": "2015-10-05"}
+    other = {"given_name": "Алина", "family_name": "Скоробогатько", "birth_date": "2016-01-02"}
+    assert any(k.startswith("fy:") for k in prepare(listed).keys)
+    result = link([listed, full, other], model=default_model(), train_model=False, threshold=0.01)
+    assert result.candidate_pairs >= 2  # the list's record and each of the others

@@ -110,3 +110,19 @@ def test_a_record_without_a_given_name_meets_its_family_and_year() -> None:
     assert any(k.startswith("fy:") for k in prepare(listed).keys)
     result = link([listed, full, other], model=default_model(), train_model=False, threshold=0.01)
     assert result.candidate_pairs >= 2  # the list's record and each of the others
+
+
+def test_given_and_family_names_swapped_agree_in_both_paths() -> None:
+    a = {"given_name": "Catherine", "family_name": "Gawthrop", "birth_date": "1915-10-03"}
+    b = {"given_name": "Gawthrop", "family_name": "Catherine", "birth_date": "1915-10-03"}
+    c = {"given_name": "Gawthrop", "family_name": "Gawthrop", "birth_date": "1915-10-03"}
+    model = default_model()
+    scored = score_pair(model, a, b)
+    given, family = FIELD_INDEX["given_name"], FIELD_INDEX["family_name"]
+    assert scored.fields[given].level == scored.fields[family].level == "equivalent"
+    assert "swapped" in scored.fields[given].reason
+    assert scored.probability > 0.99
+    assert score_pair(model, a, c).fields[given].level == "different"
+    result = link([a, b, c], model=model, train_model=False)
+    assert [(p.a, p.b) for p in result.pairs] == [(0, 1)]
+    assert result.pairs[0].weight == pytest.approx(scored.weight, abs=1e-9)

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from homeward.errors import Invalid
 from homeward.linkage.blocking import _pairs_within, candidate_pairs
 from homeward.linkage.model import MatchModel, default_model, probability
-from homeward.linkage.prepare import prepare
+from homeward.linkage.prepare import Prepared, prepare
 from homeward.linkage.scoring import (
     FloatArray,
     IntArray,
@@ -122,9 +122,15 @@ def _score_chunks(
     return codes
 
 
-def batch_keys(keys: frozenset[str]) -> frozenset[str]:
-    """The blocking keys a batch run uses (all but :data:`SKIPPED_KEYS`)."""
-    return frozenset(k for k in keys if not k.startswith(SKIPPED_KEYS))
+def batch_keys(prepared: Prepared) -> frozenset[str]:
+    """The blocking keys a batch run uses: all but :data:`SKIPPED_KEYS`, and
+    the given and family name in either order (``nm:``), so that a source that
+    swapped them still meets the others."""
+    keys = {k for k in prepared.keys if not k.startswith(SKIPPED_KEYS)}
+    given, family = prepared.values[0], prepared.values[1]
+    if given and family:
+        keys.add("nm:" + "|".join(sorted((given, family))))
+    return frozenset(keys)
 
 
 def link(
@@ -153,7 +159,7 @@ def link(
             progress("prepare", i, len(records))
     table = ValueTable([p.values for p in prepared])
     candidates = candidate_pairs(
-        [batch_keys(p.keys) for p in prepared],
+        [batch_keys(p) for p in prepared],
         split_at=split_at,
         probes=[not p.values[0] for p in prepared],
         one_sided=ONE_SIDED,

@@ -134,8 +134,30 @@ def record_frequencies(model: MatchModel, values: tuple[str, ...]) -> FloatArray
     return out
 
 
+_FAMILY = FIELD_INDEX["family_name"]
+_SWAPPED_GIVEN = FIELDS[_GIVEN].levels.index("equivalent") + 1
+_SWAPPED_FAMILY = FIELDS[_FAMILY].levels.index("equivalent") + 1
+SWAPPED = "given and family names swapped"
+
+
+def _swapped(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One record's given name is the other's family name and the other way round."""
+    ga, fa, gb, fb = a[_GIVEN], a[_FAMILY], b[_GIVEN], b[_FAMILY]
+    return bool(ga and fa and ga != fa and ga == fb and fa == gb)
+
+
 def field_levels(a: Prepared, b: Prepared) -> tuple[list[int], list[str]]:
-    """The level (as in :func:`combine`) and reason of every field for one pair."""
+    """The level (as in :func:`combine`) and reason of every field for one pair.
+
+    Given and family names written the other way round (``Catherine Gawthrop``,
+    ``Gawthrop Catherine``) are ``equivalent`` on both fields."""
+    if _swapped(a.values, b.values):
+        levels, reasons = field_levels(
+            a, Prepared((b.values[_FAMILY], b.values[_GIVEN], *b.values[2:]), b.keys)
+        )
+        levels[_GIVEN], levels[_FAMILY] = _SWAPPED_GIVEN, _SWAPPED_FAMILY
+        reasons[_GIVEN] = reasons[_FAMILY] = SWAPPED
+        return levels, reasons
     levels, reasons = [], []
     for spec, x, y in zip(FIELDS, a.values, b.values, strict=True):
         if not x or not y:
@@ -330,6 +352,7 @@ class ValueTable:
         self.size = len(rows)
         self._known = [_Known() for _ in FIELDS]
         self._dates = _date_parts(self.vocab[_DATE])
+        self._cross: tuple[IntArray, IntArray] | None = None
         self._frequency_keys: list[tuple[list[str], IntArray]] = []
         for f in FREQUENCY_FIELDS:
             keys = [frequency_key(FIELDS[f].name, value) for value in self.vocab[f]]
@@ -397,7 +420,27 @@ class ValueTable:
         out = np.zeros((len(left), len(FIELDS)), dtype=np.int8)
         for f in range(len(FIELDS)):
             out[:, f] = self.field_levels(f, left, right)
+        swapped = self._swapped(left, right)
+        if swapped.any():
+            out[swapped, _GIVEN] = _SWAPPED_GIVEN
+            out[swapped, _FAMILY] = _SWAPPED_FAMILY
         return out
+
+    def _swapped(self, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+        """Pairs whose given and family names are written the other way round."""
+        if self._cross is None:
+            given, family = self.vocab[_GIVEN], self.vocab[_FAMILY]
+            family_code = {value: i for i, value in enumerate(family)}
+            given_code = {value: i for i, value in enumerate(given)}
+            g2f = np.array([family_code.get(v, -2) for v in given] + [-3], dtype=np.int64)
+            f2g = np.array([given_code.get(v, -2) for v in family] + [-3], dtype=np.int64)
+            self._cross = (g2f, f2g)
+        g2f, f2g = self._cross
+        ga, fa = self.codes[_GIVEN][left], self.codes[_FAMILY][left]
+        gb, fb = self.codes[_GIVEN][right], self.codes[_FAMILY][right]
+        # A missing value (-1) reads the trailing -3, which no code equals.
+        swapped = (g2f[ga] == fb) & (f2g[fa] == gb) & (g2f[ga] != fa)
+        return np.asarray(swapped, dtype=bool)
 
 
 def score_pairs(

@@ -60,3 +60,22 @@ def test_a_pdf_is_refused_with_a_clear_message(env: Settings, tmp_path: Path) ->
     path.write_bytes(b"%PDF-1.7\n...")
     result = runner.invoke(app, ["import", "run", str(path)])
     assert result.exit_code == 1 and "this is a PDF document" in result.output
+
+
+def test_report_add_then_link_or_open_a_case(env: Settings) -> None:
+    taken = runner.invoke(
+        app, ["report", "add", "family_name=Новенький", "given_name=Петро", "birth_date=2011"]
+    )
+    assert taken.exit_code == 0, taken.output
+    assert "report kept as record 1" in taken.output and "no case matches it" in taken.output
+    opened = runner.invoke(app, ["report", "new-case", "1", "--category", "missing"])
+    assert opened.exit_code == 0 and "opened with record 1" in opened.output
+    again = runner.invoke(
+        app, ["report", "add", "family_name=Novenkyi", "given_name=Petro", "birth_date=2011"]
+    )
+    assert "HW-" in again.output and "family name: Novenkyi ~ Новенький" in again.output
+    case_number = opened.output.split()[1]
+    linked = runner.invoke(app, ["report", "link", "2", case_number, "-r", "same boy"])
+    assert linked.exit_code == 0 and f"record 2 linked to {case_number}" in linked.output
+    wrong = runner.invoke(app, ["report", "add", "colour=red"])
+    assert wrong.exit_code == 1 and "write field=value" in wrong.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from homeward.cli import admin, audit, demo, exports, imports, link, names, review
+from homeward.cli import admin, audit, demo, exports, imports, link, names, reports, review
 
 app = typer.Typer(
     help="Homeward: trace and return children deported or forcibly transferred.",
@@ -22,6 +22,7 @@ link.app.command("train")(review.train)
 app.add_typer(review.app, name="review")
 app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
+app.add_typer(reports.app, name="report")
 
 
 def main() -> None:

@@ -2,13 +2,15 @@
 
 Every registered record is filed under its blocking keys in the ``record_keys``
 table (indexed, on SQLite and PostgreSQL alike), so every web worker and every
-command sees the same index.  A search prepares the typed record and then, in
-two queries:
+command sees the same index; each record also keeps its prepared values there
+(under :data:`PREPARED_KEY`), so a search never prepares the registry's records
+again.  A search prepares the typed record and then, in two queries:
 
 1. counts how many records each of its keys holds (its *block*);
 2. ranks the records of those blocks by the keys they share with the typed
    record, each key weighing ``log(SCALE / block size)`` (a rare key says more
-   than a common one), and reads the fields of the best :data:`MAX_CANDIDATES`.
+   than a common one), and reads the prepared values of the best
+   :data:`MAX_CANDIDATES`.
 
 Keys holding more than :data:`MAX_BLOCK` records are too common to rank by
 (``given name × family name`` of the most frequent names); they are left out
@@ -16,8 +18,9 @@ when the typed record has other keys.  The candidates are scored together with
 the batch path's vectorised scoring (:class:`~homeward.linkage.scoring.ValueTable`,
 the same model and comparisons as ``homeward link``), each child keeps its best
 record, and only the children returned are explained (:func:`score_pair`, the
-same weight).  The case a record belongs to is read from the record at search
-time, so links, merges and splits keep the index current.
+same weight; a small query reads their values as written).
+The case a record belongs to is read from the record at search time, so links,
+merges and splits keep the index current.
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ class Candidate:
     record_id: int
     """The child's record that scored best."""
     records_matched: int
-    """How many of the child's records share a key with the typed record."""
+    """How many of the child's records were scored and reached ``min_probability``."""
     scored: ScoredPair
 
     @property
@@ -178,6 +181,9 @@ class _Found:
     rank: int
     record_id: int
     child_id: int | None
+    case_number: str | None
+    organisation_id: int | None
+    """Of its case."""
     values: tuple[str, ...]
     """Its prepared values."""
 
@@ -217,14 +223,21 @@ def _candidates(uow: UnitOfWork, weights: Mapping[str, float]) -> list[_Found]:
     rows = (
         uow.session.connection()
         .execute(
-            select(RecordRow.id, RecordRow.child_id, stored.prepared)
+            select(
+                RecordRow.id,
+                RecordRow.child_id,
+                ChildRow.case_number,
+                ChildRow.organisation_id,
+                stored.prepared,
+            )
             .join(ranked, ranked.c.record_id == RecordRow.id)
+            .outerjoin(ChildRow, ChildRow.id == RecordRow.child_id)
             .outerjoin(stored, (stored.record_id == RecordRow.id) & (stored.key == PREPARED_KEY))
             .order_by(ranked.c.shared.desc(), RecordRow.id)
         )
         .all()
     )
-    unfiled = [record_id for record_id, _, prepared in rows if prepared is None]
+    unfiled = [row[0] for row in rows if row[-1] is None]
     missing = {  # filed before prepared values were kept: prepared here
         record_id: field_values(record)
         for record_id, record in _matched_columns(uow, unfiled).items()
@@ -234,9 +247,11 @@ def _candidates(uow: UnitOfWork, weights: Mapping[str, float]) -> list[_Found]:
             rank,
             record_id,
             child_id,
+            case_number,
+            organisation_id,
             tuple(json.loads(prepared)) if prepared is not None else missing[record_id],
         )
-        for rank, (record_id, child_id, prepared) in enumerate(rows)
+        for rank, (record_id, child_id, case_number, organisation_id, prepared) in enumerate(rows)
     ]
 
 
@@ -256,22 +271,6 @@ def _explain(
         replace(field, value_b=value) for field, value in zip(scored.fields, shown, strict=True)
     )
     return ScoredPair(scored.weight, scored.probability, scored.prior_weight, fields)
-
-
-def _children(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[str, int | None]]:
-    """Case number and organisation of each child."""
-    if not ids:
-        return {}
-    rows = (
-        uow.session.connection()
-        .execute(
-            select(ChildRow.id, ChildRow.case_number, ChildRow.organisation_id).where(
-                ChildRow.id.in_(ids)
-            )
-        )
-        .all()
-    )
-    return {child_id: (number, organisation) for child_id, number, organisation in rows}
 
 
 def search(
@@ -315,22 +314,19 @@ def search(
             best[owner] = (row, score, known[2] + 1)
         else:
             best[owner] = (known[0], known[1], known[2] + 1)
-    children = _children(uow, [owner for kind, owner in best if kind == "child"])
-    ranked = []
-    for (kind, owner_id), (row, score, count) in best.items():
-        child = children.get(owner_id) if kind == "child" else None
-        if uow.actor.organisation_scoped and (
-            child is None or child[1] != uow.actor.organisation_id
-        ):
-            continue  # a partner sees its own cases only, and no unlinked records
-        ranked.append((score, row, count, child))
+    ranked = [
+        (score, row, count)
+        for (row, score, count) in best.values()
+        # a partner sees its own cases only, and no unlinked records
+        if not uow.actor.organisation_scoped
+        or (row.child_id is not None and row.organisation_id == uow.actor.organisation_id)
+    ]
     ranked.sort(key=lambda c: (-c[0], c[1].record_id))
     chosen = ranked[:limit]
-    records = _matched_columns(uow, [row.record_id for _, row, _, _ in chosen])
+    records = _matched_columns(uow, [row.record_id for _, row, _ in chosen])
     out = []
-    for _, row, count, child in chosen:
+    for _, row, count in chosen:
         scored = _explain(model, values, typed, row, records[row.record_id])
-        case_number = child[0] if child else None
-        out.append(Candidate(row.child_id, case_number, row.record_id, count, scored))
+        out.append(Candidate(row.child_id, row.case_number, row.record_id, count, scored))
     out.sort(key=lambda c: (-c.scored.weight, c.record_id))
     return out

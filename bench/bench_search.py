@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from homeward import synthetic
 from homeward.config import Settings, normalise_database_url
@@ -159,7 +159,14 @@ def database(url: str, sqlite_file: Path | None = None, keep: str = "") -> Itera
         return
     url = normalise_database_url(url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    if keep:
+    if keep:  # a database of that name, made the first time and kept
+        with admin.connect() as connection:
+            known = connection.scalar(
+                text("SELECT count(*) FROM pg_database WHERE datname = :name"), {"name": keep}
+            )
+            if not known:
+                connection.execute(text(f'CREATE DATABASE "{keep}"'))
+        admin.dispose()
         yield make_url(url).set(database=keep).render_as_string(False)
         return
     name = f"hw_bench_{uuid.uuid4().hex[:10]}"
@@ -192,8 +199,8 @@ def main() -> None:
         help="keep the SQLite registry in this file, and reuse it when it exists",
     )  # fmt: skip
     parser.add_argument(
-        "--reuse-postgresql-database", default="", metavar="NAME",
-        help="search the registry an earlier run built in database NAME (kept, not dropped)",
+        "--postgresql-database", default="", metavar="NAME",
+        help="build the registry in database NAME and keep it; reuse it when it holds one",
     )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="do not write the results file")
     args = parser.parse_args()
@@ -202,9 +209,11 @@ def main() -> None:
     dataset = synthetic.generate(args.children, seed=20_261_125)
     reports = registry_records(dataset, args.records_per_child)
     generated = time.perf_counter() - started
-    keep = args.reuse_postgresql_database
+    keep = args.postgresql_database
     with database(args.database_url, args.sqlite_file, keep) as url:
-        reuse = bool(keep) or (args.sqlite_file is not None and args.sqlite_file.exists())
+        reuse = (args.sqlite_file is not None and args.sqlite_file.exists()) or (
+            bool(keep) and inspect(create_engine(url)).has_table("records")
+        )
         settings = Settings(data_dir=Path(tempfile.gettempdir()), database_url=url)
         registry = Registry.open(settings, migrate_schema=not reuse)
         started = time.perf_counter()

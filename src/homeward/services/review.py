@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import select
 
 from homeward.config import Settings
+from homeward.domain.record import RECORD_FIELD_NAMES
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
 from homeward.errors import Conflict, Invalid
@@ -322,7 +323,7 @@ def match_records(
 
 def _scan(
     uow: UnitOfWork,
-    rows: list[RecordRow],
+    rows: list[_Stored],
     split_at: int | None,
     model: MatchModel | None,
     thresholds: Thresholds | None,
@@ -330,7 +331,7 @@ def _scan(
 ) -> Summary:
     model = model or default_model()
     thresholds = thresholds or Thresholds()
-    values = [{**record_values(r), "record_id": str(r.id)} for r in rows]
+    values = [r.values for r in rows]
     summary = Summary(records=len(rows) if split_at is None else split_at)
     if len(rows) < 2 or split_at in (0, len(rows)):
         return summary
@@ -383,16 +384,32 @@ def _scan(
     return summary
 
 
-def _registry_records(uow: UnitOfWork) -> list[RecordRow]:
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What a scan needs of a record: no ORM object, so a large registry stays small."""
+
+    id: int
+    child_id: int | None
+    values: dict[str, Any]
+
+
+def _registry_records(uow: UnitOfWork) -> list[_Stored]:
     """Every record that counts: in no case, or in a case that was not merged away."""
-    return list(
-        uow.session.scalars(
-            select(RecordRow)
-            .outerjoin(ChildRow, RecordRow.child_id == ChildRow.id)
-            .where((RecordRow.child_id.is_(None)) | (ChildRow.status != Status.MERGED.value))
-            .order_by(RecordRow.id)
-        )
+    columns = [getattr(RecordRow, name) for name in RECORD_FIELD_NAMES]
+    rows = uow.session.execute(
+        select(RecordRow.id, RecordRow.child_id, *columns)
+        .outerjoin(ChildRow, RecordRow.child_id == ChildRow.id)
+        .where((RecordRow.child_id.is_(None)) | (ChildRow.status != Status.MERGED.value))
+        .order_by(RecordRow.id)
     )
+    return [
+        _Stored(
+            row[0],
+            row[1],
+            {"record_id": str(row[0]), **dict(zip(RECORD_FIELD_NAMES, row[2:], strict=True))},
+        )
+        for row in rows
+    ]
 
 
 def train_on_registry(uow: UnitOfWork, *, start: MatchModel | None = None) -> MatchModel:
@@ -402,10 +419,9 @@ def train_on_registry(uow: UnitOfWork, *, start: MatchModel | None = None) -> Ma
     whatever the new model says of it.
     """
     uow.actor.require(Permission.REVIEW_MATCHES)
-    rows = _registry_records(uow)
-    if len(rows) < 2:
+    values = [r.values for r in _registry_records(uow)]
+    if len(values) < 2:
         raise Invalid("the registry holds too few records to train on")
-    values = [{**record_values(r), "record_id": str(r.id)} for r in rows]
     return link(values, model=start or default_model(), train_model=True, threshold=0.99).model
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -13,9 +15,10 @@ from homeward.domain.roles import Actor, Role
 from homeward.domain.status import Status
 from homeward.errors import Forbidden, Invalid, NotFound
 from homeward.io.pfif import check_pfif, read_pfif
-from homeward.services import accounts, cases
+from homeward.services import accounts, cases, merging
 from homeward.services.pfif import export_pfif, import_pfif
 from homeward.services.registry_app import Registry
+from homeward.services.statistics import compute_statistics, statistics_csv, statistics_json
 from homeward.storage.tables import AuditRow, RecordRow, SourceRow
 from homeward.storage.uow import UnitOfWork
 from tests.factories import make_child, make_record, make_source
@@ -322,3 +325,104 @@ def test_import_refuses_bad_files_and_writes_nothing(registry: Registry) -> None
         import_pfif(uow, PFIF_WITH_HOSTILE_VALUES.encode(), file_name="x.xml")
     with registry.uow(write=False) as uow:
         assert uow.session.scalar(select(func.count()).select_from(SourceRow)) == 0
+
+
+# --- statistics -------------------------------------------------------------------------
+
+
+def _registry_for_statistics(registry: Registry) -> dict[str, int]:
+    """7 deported children from Donetsk oblast, 2 missing from Kherson oblast
+    (one of them returned), 1 of unknown origin, and one merged duplicate."""
+    ids: dict[str, int] = {}
+    with registry.uow() as uow:
+        for n in range(7):
+            child = make_child(uow, given_name=f"Дитина{n}", residence="Маріуполь")
+            ids[f"donetsk{n}"] = child.id
+        for n in range(2):
+            child = make_child(
+                uow, category=Category.MISSING, birth_place="Херсон", residence=None,
+                given_name=f"Херсонець{n}",
+            )  # fmt: skip
+            ids[f"kherson{n}"] = child.id
+        _verified_located(uow, ids["kherson0"])
+        _move(uow, ids["kherson0"], (Status.RETURNED, None))
+        unknown = make_child(uow, birth_place="Десь", residence=None, given_name="Невідомий")
+        ids["unknown"] = unknown.id
+        duplicate = make_child(uow, residence="Маріуполь")
+        uow.commit()
+    with registry.uow() as uow:
+        merging.merge_children(uow, ids["donetsk0"], duplicate.id, reason="same child")
+        uow.commit()
+    return ids
+
+
+def _rows(table: list[dict[str, object]], breakdown: str) -> dict[str, object]:
+    key = {"category": "category", "status": "status", "oblast": "oblast_en", "total": "month"}.get(
+        breakdown, "month"
+    )
+    return {str(r[key]): r["children"] for r in table if r["breakdown"] == breakdown}
+
+
+def test_statistics_count_children_not_merged_by_category_status_oblast(
+    registry: Registry,
+) -> None:
+    _registry_for_statistics(registry)
+    with registry.uow(ANALYST) as uow:
+        stats = compute_statistics(uow)
+    exact = stats.table(public=False)
+    assert _rows(exact, "total") == {"": 10}
+    assert _rows(exact, "category") == {
+        "deported": 8, "forcibly_transferred": 0, "detained": 0, "missing": 2, "at_risk": 0,
+    }  # fmt: skip
+    statuses = _rows(exact, "status")
+    assert statuses["reported"] == 9 and statuses["returned"] == 1
+    assert "merged" not in statuses and sum(int(str(v)) for v in statuses.values()) == 10
+    assert _rows(exact, "oblast") == {"Donetsk Oblast": 7, "Kherson Oblast": 2, "unknown": 1}
+    donetsk = next(r for r in exact if r["oblast_en"] == "Donetsk Oblast")
+    assert donetsk["oblast_code"] == "UA-14" and donetsk["oblast"] == "Донецька область"
+    assert list(_rows(exact, "returns_by_month").values()) == [1]
+    assert {r["as_of"] for r in exact} == {stats.as_of.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def test_small_counts_are_suppressed_and_cannot_be_worked_out_from_the_total(
+    registry: Registry,
+) -> None:
+    _registry_for_statistics(registry)
+    with registry.uow(ANALYST) as uow:
+        public = compute_statistics(uow).table()
+    assert _rows(public, "total") == {"": 10}
+    # 8 deported and 2 missing: the 2 is hidden, and so is the 8 (else 10 - 8 = 2).
+    assert _rows(public, "category") == {
+        "deported": "suppressed", "forcibly_transferred": 0, "detained": 0, "missing": "<5",
+        "at_risk": 0,
+    }  # fmt: skip
+    statuses = _rows(public, "status")
+    assert statuses["returned"] == "<5" and statuses["reported"] == "suppressed"
+    # two small counts hide each other: nothing more is hidden
+    assert _rows(public, "oblast") == {"Donetsk Oblast": 7, "Kherson Oblast": "<5", "unknown": "<5"}
+    assert list(_rows(public, "returns_by_month").values()) == ["<5"]
+
+
+def test_statistics_csv_has_the_hxl_row_and_no_child_level_data(registry: Registry) -> None:
+    _registry_for_statistics(registry)
+    with registry.uow(ANALYST) as uow:
+        stats = compute_statistics(uow)
+    text = statistics_csv(stats)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["Breakdown", "Category", "Status"]
+    assert rows[1] == [
+        "#meta+breakdown", "#category", "#status", "#adm1+code", "#adm1+name",
+        "#adm1+name+i_en", "#date+returned", "#affected+children+num", "#date+reported",
+    ]  # fmt: skip
+    assert all(tag.startswith("#") for tag in rows[1])
+    assert all(not cell.startswith("#") for row in rows[2:] for cell in row)
+    assert len(rows) == 2 + len(stats.rows)
+    for leak in ("Дитина", "Херсонець", "Коваленко", "HW-", "2012-03-04", "Невідомий"):
+        assert leak not in text
+    assert "<5" in text and ",1," not in text
+    plain = list(csv.reader(io.StringIO(statistics_csv(stats, hxl=False))))
+    assert plain[1][0] == "total"
+    document = json.loads(statistics_json(stats))
+    assert document["suppressed_below"] == 5 and document["total"] == [{"children": 10}]
+    assert {"category": "missing", "children": "<5"} in document["category"]
+    assert document["hxl"]["children"] == "#affected+children+num"

@@ -255,3 +255,34 @@ def test_invisible_characters_are_dropped_from_fields_and_kept_in_the_raw_copy(
         record = uow.session.scalars(select(RecordRow)).one()
     assert (record.family_name, record.given_name) == ("Коваленко", "Олек сандр")
     assert record.raw["Прізвище"] == "Кова\u200bленко\u200f"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_worker_processes_import_exactly_what_one_process_does(
+    registry: Registry, tmp_path: Path
+) -> None:
+    from homeward.storage.tables import RecordKeyRow
+
+    rows = [[str(i), f"Коваленко{chr(1072 + i % 30)}", "Олена", "", f"0{1 + i % 9}.01.2012", "ж",
+             "Херсон"] for i in range(1, 60)]  # fmt: skip
+    rows[7][4] = "31.02.2012"
+    one = _cp1251_csv(tmp_path / "one.csv", rows)
+    two = tmp_path / "two.csv"
+    two.write_bytes(one.read_bytes() + b"\r\n")  # another file, the same rows
+    first = imports.import_file(registry, WORKER, one, match=False, batch_rows=7, workers=1)
+    second = imports.import_file(registry, WORKER, two, match=False, batch_rows=7, workers=2)
+    assert (first.imported, first.quarantined) == (second.imported, second.quarantined) == (58, 1)
+
+    def content(source_id: int) -> list[tuple[object, ...]]:
+        with registry.uow(write=False) as uow:
+            return [
+                (r.source_row, r.family_name, r.birth_date,
+                 tuple(sorted(k for k in uow.session.scalars(
+                     select(RecordKeyRow.key).where(RecordKeyRow.record_id == r.id)))))
+                for r in uow.session.scalars(
+                    select(RecordRow).where(RecordRow.source_id == source_id)
+                    .order_by(RecordRow.source_row))
+            ]  # fmt: skip
+
+    assert content(first.source_id) == content(second.source_id)
+    assert audit_trail.verify_audit(registry).ok

@@ -19,9 +19,14 @@ nothing imported twice, and the registry matched when the rows are in.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ from homeward.errors import Conflict, Invalid
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping, map_headers
 from homeward.io.tabular import Table, open_table
 from homeward.linkage.model import MatchModel
+from homeward.linkage.prepare import prepare
 from homeward.linkage.search import index_record, index_rows, record_values, search
 from homeward.services import review
 from homeward.services.cases import _require_reason, create_source, open_case
@@ -220,8 +226,12 @@ def import_file(
     batch_rows: int = BATCH_ROWS,
     progress: Progress = _quiet,
     file_name: str | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
-    """Import a CSV or XLSX file (see the module's doc); one transaction per batch."""
+    """Import a CSV or XLSX file (see the module's doc); one transaction per batch.
+
+    ``workers``: processes that read and key the rows while this one writes
+    them (default: one per core, up to 4, for files of 2 MB and more)."""
     actor.require(Permission.IMPORT_FILES)
     path = Path(path)
     name = file_name or path.name
@@ -236,7 +246,10 @@ def import_file(
         started = _start(registry, actor, table, columns, digest, kind, title, organisation_id)
         if started.already_imported:
             return started
-        _write_rows(registry, actor, table, columns, started, batch_rows, progress)
+        if workers is None:
+            big = path.stat().st_size >= PARALLEL_FROM_BYTES
+            workers = min(os.cpu_count() or 1, 4) if big else 1
+        _write_rows(registry, actor, table, columns, started, batch_rows, progress, workers)
     with registry.uow(actor) as uow:
         started.record_ids = list(
             uow.session.scalars(
@@ -303,6 +316,10 @@ def _done_rows(uow: UnitOfWork, result: ImportResult) -> set[int]:
     return {n for n in records if n is not None} | set(quarantined)
 
 
+PARALLEL_FROM_BYTES = 2_000_000
+"""Files at least this large are prepared by worker processes (one per core)."""
+
+
 def _write_rows(
     registry: Registry,
     actor: Actor,
@@ -311,65 +328,115 @@ def _write_rows(
     result: ImportResult,
     batch_rows: int,
     progress: Progress,
+    workers: int,
 ) -> None:
     with registry.uow(actor, write=False) as uow:
         done = _done_rows(uow, result)
     result.skipped = len(done)
-    batch: list[tuple[int, list[Any]]] = []
-    for number, cells in table.rows:
-        result.rows_read += 1
-        if number in done:
-            continue
-        batch.append((number, cells))
-        if len(batch) >= batch_rows:
-            _write_batch(registry, actor, columns, result, batch)
-            batch = []
-            progress("import", result.rows_read, 0)
-    if batch:
-        _write_batch(registry, actor, columns, result, batch)
+
+    def batches() -> Iterator[list[tuple[int, list[Any]]]]:
+        batch: list[tuple[int, list[Any]]] = []
+        for number, cells in table.rows:
+            result.rows_read += 1
+            if number in done:
+                continue
+            batch.append((number, cells))
+            if len(batch) >= batch_rows:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    prepare_one = partial(
+        _prepare_batch, columns, result.source_id, result.import_id, actor.username
+    )
+    for prepared in _in_order(prepare_one, batches(), workers):
+        _write_batch(registry, actor, result, prepared)
+        progress("import", result.rows_read, 0)
     progress("import", result.rows_read, result.rows_read)
 
 
-def _write_batch(
-    registry: Registry,
-    actor: Actor,
+def _in_order(
+    work: Callable[[list[tuple[int, list[Any]]]], _Batch],
+    batches: Iterator[list[tuple[int, list[Any]]]],
+    workers: int,
+) -> Iterator[_Batch]:
+    """``work`` on each batch, in order: here, or in ``workers`` processes with a
+    few batches in flight (never the whole file)."""
+    if workers <= 1:
+        yield from map(work, batches)
+        return
+    prepare({"full_name": "Коваленко Олександр"})  # load the name data once, before forking
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: deque[Future[_Batch]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(work, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+@dataclass
+class _Batch:
+    """A batch of rows read, checked and keyed, ready to be written."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Each record's ``record_keys`` rows (their record id is set on writing)."""
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _prepare_batch(
     columns: list[ColumnMapping],
-    result: ImportResult,
-    batch: list[tuple[int, list[Any]]],
-) -> None:
-    """One transaction: the batch's records, their keys and the quarantined
-    rows, or nothing.  Written in bulk, audited row by row."""
-    records: list[dict[str, Any]] = []
-    quarantined: list[dict[str, Any]] = []
-    for number, cells in batch:
+    source_id: int,
+    import_id: int,
+    username: str,
+    rows: list[tuple[int, list[Any]]],
+) -> _Batch:
+    """Read, check and key a batch of rows (pure: runs in a worker process too)."""
+    out = _Batch()
+    for number, cells in rows:
         raw, values = row_cells(columns, cells)
         data, errors = check_row(values)
         if data is None:
-            quarantined.append(
-                {"import_id": result.import_id, "source_row": number, "raw": raw,
+            out.quarantined.append(
+                {"import_id": import_id, "source_row": number, "raw": raw,
                  "values": raw_copy(values), "errors": errors, "status": "open"}
             )  # fmt: skip
             continue
         external = values.get(EXTERNAL_ID)
-        records.append(
-            {"source_id": result.source_id, "source_row": number,
-             "external_id": str(external)[:200] if external is not None else None,
-             "raw": raw, "birth_year": birth_year(data.birth_date),
-             "created_by": actor.username, **data.as_dict()}
-        )  # fmt: skip
+        record = {
+            "source_id": source_id, "source_row": number,
+            "external_id": str(external)[:200] if external is not None else None,
+            "raw": raw, "birth_year": birth_year(data.birth_date), "created_by": username,
+            **data.as_dict(),
+        }  # fmt: skip
+        out.records.append(record)
+        out.keys.append(index_rows(0, record))
+    return out
+
+
+def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: _Batch) -> None:
+    """One transaction: the batch's records, their keys and the quarantined
+    rows, or nothing.  Written in bulk, audited row by row."""
     with registry.uow(actor) as uow:
         with uow.action("import.rows"):
-            ids = uow.insert_many(RecordRow, records)
-            keys = [k for i, r in zip(ids, records, strict=True) for k in index_rows(i, r)]
+            ids = uow.insert_many(RecordRow, batch.records)
+            keys = [
+                {**key, "record_id": record_id}
+                for record_id, rows in zip(ids, batch.keys, strict=True)
+                for key in rows
+            ]
             if keys:
                 uow.session.execute(insert(Base.metadata.tables[RecordKeyRow.__tablename__]), keys)
-            uow.insert_many(QuarantineRow, quarantined)
+            uow.insert_many(QuarantineRow, batch.quarantined)
             row = uow.session.get_one(ImportRow, result.import_id)
-            row.rows_imported += len(records)
-            row.rows_quarantined += len(quarantined)
+            row.rows_imported += len(batch.records)
+            row.rows_quarantined += len(batch.quarantined)
         uow.commit()
-    result.imported += len(records)
-    result.quarantined += len(quarantined)
+    result.imported += len(batch.records)
+    result.quarantined += len(batch.quarantined)
 
 
 def _match_and_finish(

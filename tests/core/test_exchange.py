@@ -117,6 +117,8 @@ def test_export_is_valid_pfif_with_names_notes_and_no_sensitive_field(
     located = [n["last_known_location"] for n in person.notes if "last_known_location" in n]
     assert located == ["Russia", "Таганрог", "Таганрог"]
     assert export.cases == 1 and export.notes == len(person.notes) == 7
+    assert {n["person_record_id"] for n in person.notes} == {fields["person_record_id"]}
+    assert len({n["note_record_id"] for n in person.notes}) == 7
 
 
 def test_sensitive_fields_need_asking_and_the_permission(registry: Registry) -> None:

@@ -360,6 +360,8 @@ def _notes(
 def _note(note_id: str, moment: datetime, text: str, **values: str | None) -> dict[str, str]:
     note: dict[str, str | None] = {
         "note_record_id": note_id,
+        # A note's id is always its person's id and one more part.
+        "person_record_id": note_id.rsplit("/", 1)[0],
         "entry_date": pfif_time(moment),
         "author_name": AUTHORITY,
         "source_date": pfif_time(moment),

@@ -126,3 +126,30 @@ def test_given_and_family_names_swapped_agree_in_both_paths() -> None:
     result = link([a, b, c], model=model, train_model=False)
     assert [(p.a, p.b) for p in result.pairs] == [(0, 1)]
     assert result.pairs[0].weight == pytest.approx(scored.weight, abs=1e-9)
+
+
+PARENTS = [
+    "ольга|петрівна|коваленко", "ольга||kovalenko", "ольга||шевчук", "||коваленко",
+    "||шевчук", "олга||коваленко", "ольга|іванівна|коваленко", "оксана||коваленко",
+    "ольга||", "olga|petrovna|kovalenko", "ольга|петрівна|коваленко",
+]  # fmt: skip
+
+
+def test_parents_graded_by_parts_as_compare_parent_names_grades_them() -> None:
+    f = FIELD_INDEX["mother_name"]
+    rows = []
+    for value in PARENTS:
+        values = [""] * len(FIELDS)
+        values[f] = value
+        rows.append(tuple(values))
+    table = ValueTable(rows)
+    left, right = np.meshgrid(np.arange(len(PARENTS)), np.arange(len(PARENTS)))
+    left, right = left.ravel(), right.ravel()
+    found = table.field_levels(f, left, right)
+    spec = FIELDS[f]
+    expected = [
+        spec.level_index(spec.compare(PARENTS[a], PARENTS[b]).level) + 1
+        for a, b in zip(left.tolist(), right.tolist(), strict=True)
+    ]
+    assert found.tolist() == expected
+    assert len(set(expected)) >= len(spec.levels)  # every level, and missing

@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from homeward.cli.common import console, err_console, friendly_errors
+from homeward.linkage.batch import iter_records, pair_rows, write_pairs
 from homeward.linkage.batch import link as run_link
-from homeward.linkage.batch import pair_rows, read_records, write_pairs
 from homeward.linkage.model import MatchModel, default_model
 from homeward.linkage.scoring import score_pair
 
@@ -39,8 +39,9 @@ def link(
     and OTHER.  Writes record_id_a,record_id_b,match_probability (then
     match_weight and group) for every pair at or above the threshold."""
     with friendly_errors():
-        records_a = read_records(input_csv)
-        records_b = read_records(other_csv) if other_csv else None
+        ids: list[str] = []
+        records_a = iter_records(input_csv, ids)
+        records_b = iter_records(other_csv, ids) if other_csv else None
         model = MatchModel.load(model_file) if model_file else default_model()
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -53,13 +54,12 @@ def link(
                     return
                 if stage not in tasks:
                     tasks[stage] = int(bar.add_task(_STAGES[stage], total=total))
-                bar.update(tasks[stage], completed=done)  # type: ignore[arg-type]
+                bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
 
             result = run_link(
                 records_a, records_b, model=model, train_model=model_file is None,
                 threshold=threshold, progress=progress,
             )  # fmt: skip
-        ids = [r["record_id"] for r in records_a] + [r["record_id"] for r in records_b or []]
         written = write_pairs(out, pair_rows(result, ids, two_files=records_b is not None))
         if save_model:
             result.model.save(save_model)

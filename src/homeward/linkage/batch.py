@@ -13,8 +13,9 @@ own probability reaches the threshold.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from homeward.errors import Invalid
-from homeward.linkage.blocking import _pairs_within, candidate_pairs
+from homeward.linkage.blocking import BlockingKeys, _pairs_within
 from homeward.linkage.model import MatchModel, default_model, probability
 from homeward.linkage.prepare import Prepared, prepare
 from homeward.linkage.scoring import (
@@ -122,6 +123,19 @@ def _score_chunks(
     return codes
 
 
+def _clear_preparation_caches() -> None:
+    """Let go of what preparing the records cached (a large input fills the
+    caches with values that are not met again)."""
+    from homeward.linkage import prepare as module
+    from homeward.names.parse import parse_full_name
+
+    for cached in (
+        module._name_parts, module.read_person_name, module.read_date, module.read_document,
+        parse_full_name,
+    ):  # fmt: skip
+        cached.cache_clear()
+
+
 def batch_keys(prepared: Prepared) -> frozenset[str]:
     """The blocking keys a batch run uses: all but :data:`SKIPPED_KEYS`, and
     the given and family name in either order (``nm:``), so that a source that
@@ -133,9 +147,54 @@ def batch_keys(prepared: Prepared) -> frozenset[str]:
     return frozenset(keys)
 
 
+def _prepare_all(
+    records: Iterable[Mapping[str, Any]], total: int | None, progress: Progress
+) -> tuple[list[tuple[str, ...]], BlockingKeys]:
+    """Prepare records one by one, keeping only their values and the hashes of
+    their batch keys (not the records, not the key strings)."""
+    values: list[tuple[str, ...]] = []
+    keys = BlockingKeys()
+    chunk_keys: list[int] = []
+    chunk_records: list[int] = []
+    for r, record in enumerate(records):
+        prepared = prepare(record)
+        values.append(prepared.values)
+        for key in batch_keys(prepared):
+            if key.startswith(ONE_SIDED):
+                keys.add_one_sided(hash(key), r)
+            else:
+                chunk_keys.append(hash(key))
+                chunk_records.append(r)
+        done = r + 1
+        if done % 5000 == 0:
+            keys.add(chunk_keys, chunk_records)
+            chunk_keys, chunk_records = [], []
+            progress("prepare", done, total or done)
+    keys.add(chunk_keys, chunk_records)
+    progress("prepare", len(values), total or len(values))
+    return values, keys
+
+
+def _count(records: Iterable[Mapping[str, Any]]) -> int | None:
+    return len(records) if isinstance(records, Sized) else None
+
+
+class _Counted:
+    """Iterate records, counting them (the first set's size is the split)."""
+
+    def __init__(self, records: Iterable[Mapping[str, Any]]) -> None:
+        self.records = records
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        for record in self.records:
+            self.count += 1
+            yield record
+
+
 def link(
-    records_a: Sequence[Mapping[str, Any]],
-    records_b: Sequence[Mapping[str, Any]] | None = None,
+    records_a: Iterable[Mapping[str, Any]],
+    records_b: Iterable[Mapping[str, Any]] | None = None,
     *,
     model: MatchModel | None = None,
     train_model: bool = True,
@@ -146,37 +205,38 @@ def link(
     """Deduplicate ``records_a``, or link it with ``records_b``.
 
     Record indexes in the result count ``records_a`` first, then ``records_b``.
+    The records may be any iterables (a file read row by row): each is
+    prepared and then let go.
     """
     if not 0 < threshold <= 1:
         raise Invalid(f"threshold must be in (0, 1], got {threshold}")
     start_model = model or default_model()
-    records = list(records_a) + list(records_b or [])
-    split_at = len(records_a) if records_b is not None else None
-    prepared = []
-    for i, record in enumerate(records, start=1):
-        prepared.append(prepare(record))
-        if i % 5000 == 0 or i == len(records):
-            progress("prepare", i, len(records))
-    table = ValueTable([p.values for p in prepared])
-    candidates = candidate_pairs(
-        [batch_keys(p) for p in prepared],
-        split_at=split_at,
-        probes=[not p.values[0] for p in prepared],
-        one_sided=ONE_SIDED,
-    )
-    del prepared
+    first = _Counted(records_a)
+    sizes = (_count(records_a), _count(records_b) if records_b is not None else 0)
+    total = None if None in sizes else sum(s or 0 for s in sizes)
+    values, keys = _prepare_all(chain(first, records_b or ()), total, progress)
+    split_at = first.count if records_b is not None else None
+    n_a = first.count
+    table = ValueTable(values)
+    probes = [not v[0] for v in values]
+    del values
+    _clear_preparation_caches()
+    progress("number", 1, 1)
+    candidates = keys.candidates(len(probes), split_at=split_at, probes=probes)
+    del keys, probes
+    progress("block", 1, 1)
     codes = _score_chunks(start_model, table, candidates.left, candidates.right, progress)
     unique, inverse = np.unique(codes, return_inverse=True)
     patterns = Patterns.from_codes(unique)
     if train_model:
-        n_a = len(records_a)
-        total = n_a * (len(records) - n_a) if split_at is not None else n_a * (n_a - 1) / 2
+        n = table.size
+        all_pairs = n_a * (n - n_a) if split_at is not None else n_a * (n_a - 1) / 2
         counts = np.bincount(inverse, minlength=len(unique)).astype(np.float64)
         trained = train(
             start_model,
             table,
             Patterns(patterns.levels, counts),
-            total_pairs=total,
+            total_pairs=all_pairs,
             split_at=split_at,
         )
         used = replace(trained.model, frequencies=table.frequency_counts())
@@ -203,7 +263,7 @@ def link(
         pairs=pairs,
         groups=groups,
         model=used,
-        records=len(records),
+        records=table.size,
         candidate_pairs=len(candidates),
         above_threshold=len(above),
         joins_refused=refused,
@@ -350,6 +410,12 @@ def _cluster(
 def read_records(path: str | Path) -> list[dict[str, str]]:
     """Read a UTF-8 CSV of the contract's columns; ``record_id`` must be filled
     and unique.  Unknown columns are kept but not used."""
+    return list(iter_records(path, []))
+
+
+def iter_records(path: str | Path, ids: list[str]) -> Iterator[dict[str, str]]:
+    """The rows of :func:`read_records` one at a time, each ``record_id``
+    appended to ``ids`` (a large file is never held whole)."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -357,7 +423,6 @@ def read_records(path: str | Path) -> list[dict[str, str]]:
             header = reader.fieldnames or []
             if "record_id" not in header:
                 raise Invalid(f"{path}: no record_id column (the header is {header})")
-            rows = []
             seen: set[str] = set()
             for line, row in enumerate(reader, start=2):
                 record_id = (row.get("record_id") or "").strip()
@@ -366,9 +431,9 @@ def read_records(path: str | Path) -> list[dict[str, str]]:
                 if record_id in seen:
                     raise Invalid(f"{path}, line {line}: record_id {record_id!r} appears twice")
                 seen.add(record_id)
+                ids.append(record_id)
                 row["record_id"] = record_id
-                rows.append({k: v for k, v in row.items() if k is not None})
-            return rows
+                yield {k: v for k, v in row.items() if k is not None}
     except UnicodeDecodeError as error:
         raise Invalid(f"{path} is not UTF-8 ({error.reason} at byte {error.start})") from error
 

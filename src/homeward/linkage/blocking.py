@@ -53,6 +53,39 @@ def _pairs_within(
     return members[first], members[second]
 
 
+class BlockingKeys:
+    """The keys of many records, as 64-bit hashes in numpy arrays (a key string
+    is hashed once and not kept): ``(key, record)`` entries, and those of the
+    one-sided keys with whether the record is a probe."""
+
+    def __init__(self) -> None:
+        self._keys: list[IntArray] = []
+        self._records: list[IntArray] = []
+        self._sided: list[tuple[int, int]] = []
+
+    def add(self, keys: Sequence[int], records: Sequence[int]) -> None:
+        if keys:
+            self._keys.append(np.array(keys, dtype=np.int64))
+            self._records.append(np.array(records, dtype=np.int64))
+
+    def add_one_sided(self, key: int, record: int) -> None:
+        self._sided.append((key, record))
+
+    def candidates(
+        self,
+        size: int,
+        *,
+        split_at: int | None = None,
+        probes: Sequence[bool] | None = None,
+        max_block: int = MAX_BLOCK,
+    ) -> Candidates:
+        keys = np.concatenate(self._keys) if self._keys else np.zeros(0, dtype=np.int64)
+        records = np.concatenate(self._records) if self._records else np.zeros(0, dtype=np.int64)
+        self._keys, self._records = [], []
+        extra = _one_sided_pairs(self._sided, probes, split_at)
+        return _candidates(keys, records, size, split_at, max_block, extra)
+
+
 def candidate_pairs(
     keys: Sequence[frozenset[str]],
     *,
@@ -85,14 +118,26 @@ def candidate_pairs(
                 k = numbers[key] = len(numbers)
             key_ids.append(k)
             record_ids.append(r)
-    extra_left, extra_right = _one_sided_pairs(sided, probes, split_at)
-    if not key_ids and not len(extra_left):
-        empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, 0, 0)
-    if not key_ids:
-        key_ids, record_ids = [0], [0]  # one block of one record: no pair
+    extra = _one_sided_pairs(sided, probes, split_at)
     key_arr = np.asarray(key_ids, dtype=np.int64)
     rec_arr = np.asarray(record_ids, dtype=np.int64)
+    return _candidates(key_arr, rec_arr, len(keys), split_at, max_block, extra)
+
+
+def _candidates(
+    key_arr: IntArray,
+    rec_arr: IntArray,
+    size: int,
+    split_at: int | None,
+    max_block: int,
+    extra: tuple[IntArray, IntArray],
+) -> Candidates:
+    extra_left, extra_right = extra
+    if not len(key_arr) and not len(extra_left):
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(empty, empty, 0, 0)
+    if not len(key_arr):  # one block of one record: no pair
+        key_arr, rec_arr = np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
     order = np.lexsort((rec_arr, key_arr))
     key_arr, rec_arr = key_arr[order], rec_arr[order]
     boundaries = np.flatnonzero(np.diff(key_arr)) + 1
@@ -130,10 +175,13 @@ def candidate_pairs(
     if split_at is not None:
         keep = (lo < split_at) & (hi >= split_at)
         lo, hi = lo[keep], hi[keep]
-    combined = np.unique(lo * len(keys) + hi)
-    return Candidates(
-        combined // len(keys), combined % len(keys), int(useful.sum()), int(large.sum())
-    )
+    del left, right
+    combined = lo * size + hi
+    del lo, hi
+    combined.sort()
+    # np.unique without an inverse hashes, many times slower than sorting here.
+    combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]
+    return Candidates(combined // size, combined % size, int(useful.sum()), int(large.sum()))
 
 
 def _one_sided_pairs(

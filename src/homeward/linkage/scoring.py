@@ -12,16 +12,23 @@ are summed with numpy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from homeward.linkage.fields import FIELD_INDEX, FIELDS, MISSING
+from homeward.linkage.fields import FIELD_INDEX, FIELDS, MISSING, PARENT_LEVELS
 from homeward.linkage.model import FREQUENCY_LEVELS, MatchModel, TermFrequencies, probability
 from homeward.linkage.prepare import Prepared, frequency_key, prepare
+from homeward.names.compare import (
+    agrees,
+    compare_family_names,
+    compare_given_names,
+    compare_patronymics,
+)
+from homeward.names.comparison import Comparison
 
 _GIVEN = 0
 _GIVEN_DIFFERENT = FIELDS[_GIVEN].levels.index("different") + 1
@@ -253,16 +260,22 @@ def score_pair(
 # --- the batch path ------------------------------------------------------------
 
 
+def _parent_split(value: str) -> tuple[str, str, str]:
+    given, patronymic, family = value.split("|")
+    return given, patronymic, family
+
+
 class _Known:
     """The levels of the distinct pairs of values of one field compared so far,
     as a sorted array of pair codes and their levels (looked up with numpy, not
     a Python dict per pair)."""
 
-    __slots__ = ("codes", "levels")
+    __slots__ = ("codes", "levels", "width")
 
     def __init__(self) -> None:
         self.codes: IntArray = np.zeros(0, dtype=np.int64)
         self.levels: LevelArray = np.zeros(0, dtype=np.int8)
+        self.width = 0
 
     def find(self, combos: IntArray) -> tuple[LevelArray, npt.NDArray[np.bool_]]:
         """Levels of sorted distinct ``combos`` and which of them are unknown."""
@@ -329,6 +342,26 @@ def date_levels(parts: tuple[IntArray, IntArray, IntArray], x: IntArray, y: IntA
 
 
 _DATE = FIELD_INDEX["birth_date"]
+_PARENTS = (FIELD_INDEX["mother_name"], FIELD_INDEX["father_name"])
+_PARENT_LEVEL = {level: i + 1 for i, level in enumerate(PARENT_LEVELS)}
+
+
+def _given_part(a: str, b: str) -> int:
+    level = compare_given_names(a, b).level
+    return 1 if agrees(level) else 2 if level == "similar" else 0
+
+
+def _agreeing(compare: Callable[[str, str], Comparison]) -> Callable[[str, str], int]:
+    return lambda a, b: int(agrees(compare(a, b).level))
+
+
+_PART_COMPARE: tuple[Callable[[str, str], int], ...] = (
+    _given_part,
+    _agreeing(compare_patronymics),
+    _agreeing(compare_family_names),
+)
+"""Given name (1 agrees, 2 similar, 0 not), patronymic and family name (1 agrees)
+of a parent's name ``given|patronymic|family``."""
 
 
 class ValueTable:
@@ -353,6 +386,9 @@ class ValueTable:
         self._known = [_Known() for _ in FIELDS]
         self._dates = _date_parts(self.vocab[_DATE])
         self._cross: tuple[IntArray, IntArray] | None = None
+        self._parts: dict[int, tuple[IntArray, IntArray, IntArray]] = {}
+        self._part_vocab: list[dict[str, int]] = [{}, {}, {}]
+        self._part_known = [_Known() for _ in _PART_COMPARE]
         self._frequency_keys: list[tuple[list[str], IntArray]] = []
         for f in FREQUENCY_FIELDS:
             keys = [frequency_key(FIELDS[f].name, value) for value in self.vocab[f]]
@@ -397,6 +433,9 @@ class ValueTable:
         if f == _DATE:
             out[present] = date_levels(self._dates, lo, hi)
             return out
+        if f in _PARENTS:
+            out[present] = self._parent_levels(f, lo, hi)
+            return out
         width = len(self.vocab[f]) + 1
         unique, inverse = np.unique(lo * width + hi, return_inverse=True)
         found, unknown = self._known[f].find(unique)
@@ -414,6 +453,74 @@ class ValueTable:
             self._known[f].add(new, levels)
         out[present] = found[inverse.reshape(-1)]
         return out
+
+    def _part_results(self, part: int, x: IntArray, y: IntArray) -> LevelArray:
+        """:data:`_PART_COMPARE` of parts ``x[k]``, ``y[k]`` (codes, both present),
+        once per distinct pair."""
+        if not len(x):
+            return np.zeros(0, dtype=np.int8)
+        vocab = list(self._part_vocab[part])
+        width = len(vocab) + 1
+        unique, inverse = np.unique(
+            np.minimum(x, y) * width + np.maximum(x, y), return_inverse=True
+        )
+        known = self._part_known[part]
+        if known.width != width:  # the part vocabulary grew: codes changed meaning
+            known.__init__()  # type: ignore[misc]
+            known.width = width
+        found, unknown = known.find(unique)
+        if unknown.any():
+            compare = _PART_COMPARE[part]
+            new = unique[unknown]
+            results = np.array(
+                [
+                    compare(vocab[a], vocab[b])
+                    for a, b in zip((new // width).tolist(), (new % width).tolist(), strict=True)
+                ],
+                dtype=np.int8,
+            )
+            found[unknown] = results
+            known.add(new, results)
+        return found[inverse.reshape(-1)]
+
+    def _parent_parts(self, f: int) -> tuple[IntArray, IntArray, IntArray]:
+        parts = self._parts.get(f)
+        if parts is None:
+            columns: list[list[int]] = [[], [], []]
+            for value in self.vocab[f]:
+                for part, text in enumerate(_parent_split(value)):
+                    numbers = self._part_vocab[part]
+                    columns[part].append(numbers.setdefault(text, len(numbers)) if text else -1)
+            as_arrays = [np.array([*c, -1], dtype=np.int64) for c in columns]
+            parts = self._parts[f] = (as_arrays[0], as_arrays[1], as_arrays[2])
+        return parts
+
+    def _parent_levels(self, f: int, x: IntArray, y: IntArray) -> LevelArray:
+        """:func:`homeward.linkage.fields.compare_parent_names` of values ``x[k]``,
+        ``y[k]``, from the comparisons of their parts (each distinct pair of
+        given names, patronymics or family names compared once)."""
+        for parent in _PARENTS:  # both first, so that the part codes stay put
+            self._parent_parts(parent)
+        given, patronymic, family = self._parent_parts(f)
+        results = []
+        for part, codes in enumerate((given, patronymic, family)):
+            a, b = codes[x], codes[y]
+            present = (a >= 0) & (b >= 0)
+            result = np.zeros(len(x), dtype=np.int8)
+            result[present] = self._part_results(part, a[present], b[present])
+            results.append((present, result))
+        (g_present, g), (p_present, p), (f_present, fam) = results
+        level = _PARENT_LEVEL
+        no_given = np.where(
+            f_present, np.where(fam == 1, level["same_family_only"], level["different"]), 0
+        )
+        with_given = np.where(
+            ~f_present | (p_present & (p != 1)), level["same_given_name"], level["same_name"]
+        )
+        with_given = np.where(f_present & (fam != 1), level["family_differs"], with_given)
+        with_given = np.where(g == 0, level["different"], with_given)
+        with_given = np.where(g == 2, level["similar"], with_given)
+        return np.where(g_present, with_given, no_given).astype(np.int8)
 
     def levels(self, left: IntArray, right: IntArray) -> LevelArray:
         """Levels ``[pair, field]`` of the pairs of rows ``(left[k], right[k])``."""

@@ -278,7 +278,7 @@ def main() -> None:
             "",
             command,
             "",
-            f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores "
+            f"Machine: {_cpu()}, {os.cpu_count()} cores "
             f"shared with other work, Python {platform.python_version()}; load average "
             f"{load} (1, 5, 15 min) at the end of the run; {when}.",
             "",
@@ -305,15 +305,26 @@ def main() -> None:
         _write(backend, section)
 
 
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def _write(backend: str, section: str) -> None:
-    """Replace this backend's section of the results file, keep the other."""
+    """Replace this backend's section of the results file, keep the others."""
     sections: dict[str, str] = {}
     if RESULTS.exists():
         for part in RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]:
             name = part.split("\n", 1)[0].strip()
             sections[name] = "## " + part.strip()
     sections[backend] = section
-    ordered = [sections[k] for k in ("SQLite", "PostgreSQL") if k in sections]
+    order = ["SQLite", "PostgreSQL"] + [k for k in sections if k not in ("SQLite", "PostgreSQL")]
+    ordered = [sections[k] for k in order if k in sections]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(_HEAD + "\n" + "\n\n".join(ordered) + "\n", encoding="utf-8")
 

@@ -1,0 +1,190 @@
+"""Handover lists: compose, the field profile, approve, freeze, verify, versions,
+deliveries; and every refusal the workflow promises."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from homeward import keys
+from homeward.domain.model import EventKind, Relationship, SourceKind
+from homeward.domain.roles import Actor, Role
+from homeward.domain.status import Status
+from homeward.errors import Conflict, Forbidden, Invalid
+from homeward.services import cases, lists
+from homeward.services.registry_app import Registry
+from tests.factories import make_child, make_record, make_source
+
+WORKER = Actor(username="olena", role=Role.CASE_WORKER, user_id=1)
+VERIFIER = Actor(username="taras", role=Role.VERIFIER, user_id=2)
+OTHER_VERIFIER = Actor(username="iryna", role=Role.VERIFIER, user_id=3)
+ANALYST = Actor(username="ivan", role=Role.ANALYST, user_id=4)
+
+
+def _located_in_russia(uow, child_id: int) -> None:  # type: ignore[no-untyped-def]
+    for status, detail in (
+        (Status.UNDER_VERIFICATION, None), (Status.VERIFIED, None), (Status.LOCATED, "russia"),
+    ):  # fmt: skip
+        cases.move_status(uow, child_id, status, detail=detail, reason="test history")
+
+
+def _children(registry: Registry) -> dict[str, int]:
+    """Two boys found in Russia (one with a mother who asked for him), and a girl
+    whose whereabouts are unknown."""
+    with registry.uow() as uow:
+        oleksandr = make_child(uow)
+        russian = make_source(uow, kind=SourceKind.INVESTIGATION, title="camp list")
+        make_record(uow, source=russian, child_id=oleksandr.id, given_name="Александр",
+                    family_name="Коваленко", patronymic="Сергеевич")  # fmt: skip
+        cases.add_relative(
+            uow, oleksandr.id, full_name="Коваленко Олена Петрівна",
+            relationship=Relationship.MOTHER, is_legal_representative=True,
+            requested_return=True, phone="+380 67 111 11 11",
+        )  # fmt: skip
+        _located_in_russia(uow, oleksandr.id)
+        dmytro = make_child(uow, given_name="Дмитро", family_name="Шевчук", patronymic="Іванович",
+                            birth_date="2010-01-02")  # fmt: skip
+        _located_in_russia(uow, dmytro.id)
+        maria = make_child(uow, given_name="Марія", family_name="Їжакевич", sex="f")
+        uow.commit()
+        return {"oleksandr": oleksandr.id, "dmytro": dmytro.id, "maria": maria.id}
+
+
+def _compose(registry: Registry, author: Actor = VERIFIER) -> int:
+    with registry.uow(author) as uow:
+        row = lists.create_list(
+            uow, title="Round 3", purpose="children located in Russia", channel="mediator",
+            recipient="Mediator's office", criteria={"located_in_russia": True},
+        )  # fmt: skip
+        uow.commit()
+        return row.id
+
+
+def test_compose_from_a_search_with_changes_by_hand(registry: Registry) -> None:
+    ids = _children(registry)
+    list_id = _compose(registry)
+    with registry.uow(VERIFIER) as uow:
+        lists.change_child(
+            uow, list_id, ids["maria"], "add", reason="mother believes she is in Rostov"
+        )
+        lists.change_child(uow, list_id, ids["dmytro"], "remove", reason="already on the ICRC list")
+        with pytest.raises(Invalid, match="reason"):
+            lists.change_child(uow, list_id, ids["dmytro"], "add", reason=" ")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        draft = lists.draft_entries(uow, list_id)
+    assert [e["entry_number"] for e in draft.entries] == [1, 2]
+    oleksandr = next(e for e in draft.entries if e["given_name_uk"] == "Олександр")
+    assert oleksandr["given_name_ru"] == "Александр"  # from the Russian record
+    assert oleksandr["patronymic_ru"] == "Сергеевич"
+    assert oleksandr["name_latin"] == "Kovalenko Oleksandr"
+    assert oleksandr["legal_representative"] == "Коваленко Олена Петрівна"
+    assert oleksandr["legal_representative_relationship"] == "mother"
+    maria = next(e for e in draft.entries if e["given_name_uk"] == "Марія")
+    assert maria["given_name_ru"] == "Мария" and maria["family_name_ru"] == "Ижакевыч"
+    assert set(draft.fields) == set(lists.PROFILE)
+    assert "+380" not in json.dumps(draft.entries)  # no contact ever
+    assert len(draft.without_representative) == 1
+
+
+def test_the_field_profile_refuses_what_may_not_be_handed_over(registry: Registry) -> None:
+    list_id = _compose(registry)
+    with registry.uow(VERIFIER) as uow:
+        with pytest.raises(Forbidden, match="can never be on a handover list"):
+            lists.add_field(uow, list_id, "reporter_contact", justification="they asked")
+        with pytest.raises(Invalid, match="justification"):
+            lists.add_field(uow, list_id, "birth_place", justification="")
+        with pytest.raises(Invalid, match="not a field"):
+            lists.add_field(uow, list_id, "favourite_colour", justification="why not")
+        lists.add_field(uow, list_id, "birth_place", justification="the mediator asked for it")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        assert lists.draft_entries(uow, list_id).fields[-1] == "birth_place"
+
+
+def test_approve_by_another_verifier_then_freeze_sign_and_verify(
+    registry: Registry, tmp_path: Path
+) -> None:
+    ids = _children(registry)
+    list_id = _compose(registry)
+    key = keys.load_or_create_signing_key(tmp_path / "keys")
+    with registry.uow(VERIFIER) as uow, pytest.raises(Forbidden, match="someone other than"):
+        lists.approve(uow, list_id)
+    with registry.uow(WORKER) as uow, pytest.raises(Forbidden):
+        lists.approve(uow, list_id)
+    with registry.uow(OTHER_VERIFIER) as uow:
+        with pytest.raises(Invalid, match="no legal representative"):
+            lists.approve(uow, list_id)
+        with pytest.raises(Conflict, match="only an approved version"):
+            lists.freeze(uow, list_id, key)
+        lists.approve(uow, list_id, accept_without_representative=True)
+        version = lists.freeze(uow, list_id, key)
+        uow.commit()
+    assert version.status == "frozen" and version.entries == 2
+    assert version.approved_by == "iryna" and len(version.content_sha256 or "") == 64
+    with registry.uow(VERIFIER) as uow:
+        with pytest.raises(Conflict, match="frozen"):
+            lists.change_child(uow, list_id, ids["maria"], "add", reason="too late")
+        with pytest.raises(Conflict, match="frozen"):
+            lists.add_field(uow, list_id, "status", justification="too late")
+        out = tmp_path / "round3.json"
+        assert lists.export_version(uow, list_id, 1, out) == 2
+        lists.export_version(uow, list_id, 1, tmp_path / "round3.xlsx", format="xlsx")
+        uow.commit()
+    good = lists.verify_document(out, keys.public_key_text(key))
+    assert good.ok and good.entries == 2 and good.sha256 == version.content_sha256
+    document = json.loads(out.read_text(encoding="utf-8"))
+    document["content"] = document["content"].replace("Олександр", "Олексадр")
+    out.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    bad = lists.verify_document(out, keys.public_key_text(key))
+    assert not bad.ok and "content was changed" in (bad.problem or "")
+    forger = keys.load_or_create_signing_key(tmp_path / "forger")
+    forged = json.loads(out.read_text(encoding="utf-8"))
+    forged["sha256"] = __import__("hashlib").sha256(forged["content"].encode()).hexdigest()
+    forged["signature"] = keys.sign(forger, forged["sha256"].encode())
+    forged["public_key"] = keys.public_key_text(forger)
+    out.write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
+    assert not lists.verify_document(out, keys.public_key_text(key)).ok  # the key we expect
+
+
+def test_a_new_version_shows_its_difference_and_deliveries_are_kept(
+    registry: Registry, tmp_path: Path
+) -> None:
+    ids = _children(registry)
+    list_id = _compose(registry)
+    key = keys.load_or_create_signing_key(tmp_path / "keys")
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, list_id, accept_without_representative=True)
+        lists.freeze(uow, list_id, key)
+        delivery = lists.deliver(
+            uow, list_id, 1, delivered_on="2026-11-20", recipient="Mediator's office",
+            channel="diplomatic pouch",
+        )  # fmt: skip
+        with pytest.raises(Invalid, match="future"):
+            lists.deliver(uow, list_id, 1, delivered_on="2099-01-01", recipient="x", channel="y")
+        uow.commit()
+    assert delivery.delivered_on == "2026-11-20"
+    with registry.uow(VERIFIER) as uow:
+        with pytest.raises(Invalid, match="no version 2"):
+            lists.difference(uow, list_id, 2)
+        lists.new_version(uow, list_id)
+        lists.change_child(uow, list_id, ids["maria"], "add", reason="found in Rostov")
+        lists.change_child(uow, list_id, ids["dmytro"], "remove", reason="returned home")
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        cases.add_event(uow, ids["oleksandr"], EventKind.REMOVAL, date="2022-09", place="Олешки")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        difference = lists.difference(uow, list_id, 1)
+        entries = lists.draft_entries(uow, list_id).entries
+    numbers = {e["given_name_uk"]: e["case_number"] for e in entries}
+    assert difference.added == [numbers["Марія"]]
+    assert len(difference.removed) == 1
+    assert difference.changed == {numbers["Олександр"]: ["removal_place", "removal_date"]}
+
+
+def test_analysts_do_not_compose_lists(registry: Registry) -> None:
+    with registry.uow(ANALYST) as uow, pytest.raises(Forbidden):
+        lists.create_list(uow, title="x", purpose="y", channel="z", recipient="w")

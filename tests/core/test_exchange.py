@@ -16,9 +16,14 @@ from homeward.domain.status import Status
 from homeward.errors import Forbidden, Invalid, NotFound
 from homeward.io.pfif import check_pfif, read_pfif
 from homeward.services import accounts, cases, merging
-from homeward.services.pfif import export_pfif, import_pfif
+from homeward.services.pfif import export_pfif, import_pfif, ordered_records
 from homeward.services.registry_app import Registry
-from homeward.services.statistics import compute_statistics, statistics_csv, statistics_json
+from homeward.services.statistics import (
+    compute_statistics,
+    oblast_of_origin,
+    statistics_csv,
+    statistics_json,
+)
 from homeward.storage.tables import AuditRow, RecordRow, SourceRow
 from homeward.storage.uow import UnitOfWork
 from tests.factories import make_child, make_record, make_source
@@ -428,3 +433,25 @@ def test_statistics_csv_has_the_hxl_row_and_no_child_level_data(registry: Regist
     assert document["suppressed_below"] == 5 and document["total"] == [{"children": 10}]
     assert {"category": "missing", "children": "<5"} in document["category"]
     assert document["hxl"]["children"] == "#affected+children+num"
+
+
+def test_origin_is_a_place_in_ukraine_never_where_the_child_is_now(registry: Registry) -> None:
+    with registry.uow() as uow:
+        investigation = make_source(uow, kind=SourceKind.INVESTIGATION, title="Adoption database")
+        child = cases.open_case(uow, category=Category.DEPORTED)
+        # found first, in Russia, with an adoptive family's region as residence
+        make_record(
+            uow, source=investigation, child_id=child.id, residence="Ростовская обл.",
+            birth_place=None,
+        )  # fmt: skip
+        make_record(uow, child_id=child.id, residence=None, birth_place="м. Херсон")
+        born_abroad = make_child(uow, residence=None, birth_place="г. Ростов-на-Дону")
+        uow.commit()
+        records = ordered_records(uow.repos.records.of_child(child.id))
+        assert oblast_of_origin(records) == "UA-65"
+        abroad = ordered_records(uow.repos.records.of_child(born_abroad.id))
+        assert oblast_of_origin(abroad) == "outside Ukraine"
+    with registry.uow() as uow:
+        first, second = read_pfif(export_pfif(uow).document)
+    assert (first.fields["home_city"], first.fields["home_state"]) == ("Херсон", "UA-65")
+    assert "home_state" not in second.fields and "home_city" not in second.fields

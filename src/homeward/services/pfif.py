@@ -31,7 +31,7 @@ from homeward.domain.status import Status
 from homeward.errors import Forbidden, Invalid
 from homeward.io.pfif import NOTE_FIELDS, PERSON_FIELDS, PfifPerson, read_pfif, write_pfif
 from homeward.names.normalize import letter_script
-from homeward.names.places import get_entry, resolve_place
+from homeward.names.places import PlaceResolution, get_entry, resolve_place
 from homeward.names.translit import detect_language, to_latin
 from homeward.services.access import check_case_access
 from homeward.services.cases import create_source, register_record
@@ -287,19 +287,30 @@ def _description(child: ChildRow, records: Sequence[RecordRow]) -> str:
     return text
 
 
-def _home(records: Sequence[RecordRow]) -> dict[str, str | None]:
-    """Home city, oblast (ISO 3166-2) and country from the residence, else the
-    birth place, when the gazetteer knows the place.  Free text the gazetteer
-    does not know is not exported: it may hold a street address."""
+def place_of_origin(records: Sequence[RecordRow]) -> PlaceResolution | None:
+    """Where the child comes from: the first place in Ukraine the gazetteer finds
+    in the records' residences, else in their birth places (records in the
+    order of :func:`ordered_records`).  A residence outside Ukraine is where
+    the child is now (an adoptive family, an institution), not where from, so
+    it never counts; ``None`` when no record places the child in Ukraine."""
     for name in ("residence", "birth_place"):
         for record in records:
             place = resolve_place(getattr(record, name))
-            if place.region is None:
-                continue
-            match = place.match
-            city = match.name if match is not None and match.entry_id != place.region else None
-            return {"home_city": city, "home_state": place.region, "home_country": place.region[:2]}
-    return {}
+            if place.region is not None and place.region.startswith("UA-"):
+                return place
+    return None
+
+
+def _home(records: Sequence[RecordRow]) -> dict[str, str | None]:
+    """Home city, oblast (ISO 3166-2) and country: the place of origin, when the
+    gazetteer knows it.  Free text the gazetteer does not know is not exported:
+    it may hold a street address."""
+    place = place_of_origin(records)
+    if place is None or place.region is None:
+        return {}
+    match = place.match
+    city = match.name if match is not None and match.entry_id != place.region else None
+    return {"home_city": city, "home_state": place.region, "home_country": place.region[:2]}
 
 
 def _notes(

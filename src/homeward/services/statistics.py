@@ -28,7 +28,7 @@ from homeward.domain.model import Category
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
 from homeward.names.places import get_entry, resolve_place
-from homeward.services.pfif import ordered_records
+from homeward.services.pfif import ordered_records, place_of_origin
 from homeward.storage.tables import ChildRow, RecordRow, StatusChangeRow
 from homeward.storage.uow import UnitOfWork
 
@@ -136,14 +136,15 @@ def _counts(uow: UnitOfWork, column: InstrumentedAttribute[str]) -> dict[str, in
 
 
 def oblast_of_origin(records: Sequence[RecordRow]) -> str | None:
-    """The region (ISO 3166-2 id) a child comes from: the residence, else the
-    birth place, of the first record whose place the gazetteer places in a
-    region (records in the order PFIF export uses).  ``None`` when none does."""
-    for name in ("residence", "birth_place"):
-        for record in records:
-            region = resolve_place(getattr(record, name)).region
-            if region is not None:
-                return region
+    """The oblast (ISO 3166-2 id) a child comes from (:func:`place_of_origin`):
+    ``OUTSIDE_UKRAINE`` when no record places the child in Ukraine but a birth
+    place lies elsewhere; ``None`` when nothing can be placed."""
+    place = place_of_origin(records)
+    if place is not None:
+        return place.region
+    for record in records:
+        if resolve_place(record.birth_place).region is not None:
+            return OUTSIDE_UKRAINE
     return None
 
 
@@ -164,12 +165,7 @@ def _by_oblast(uow: UnitOfWork) -> list[Row]:
     counts: Counter[str] = Counter()
     for child_id in children:
         region = oblast_of_origin(ordered_records(records.get(child_id, [])))
-        if region is None:
-            counts[UNKNOWN] += 1
-        elif not region.startswith("UA-"):
-            counts[OUTSIDE_UKRAINE] += 1
-        else:
-            counts[region] += 1
+        counts[region or UNKNOWN] += 1
     rows = []
     for key in sorted(counts, key=lambda k: (k in (UNKNOWN, OUTSIDE_UKRAINE), k)):
         if key in (UNKNOWN, OUTSIDE_UKRAINE):

@@ -67,6 +67,8 @@ def test_export_check_import_and_import_again(env: Settings, tmp_path: Path) -> 
     imported = runner.invoke(app, ["pfif-import", str(out)])
     assert imported.exit_code == 0, imported.output
     assert "2 persons became records of source" in imported.output
+    # the registry's own cases come back: each record finds its case
+    assert "2 linked to cases, 0 queued for review" in imported.output
     again = runner.invoke(app, ["pfif-import", str(out)])
     assert again.exit_code == 0 and "nothing added" in again.output
 

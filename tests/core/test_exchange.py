@@ -325,6 +325,10 @@ def test_import_refuses_bad_files_and_writes_nothing(registry: Registry) -> None
         (bad_sex, "person 1 (example.org/p1): sex 'girl'"),
         (laughs, "refused"),
         (PFIF_WITH_HOSTILE_VALUES.replace("1.4", "1.3").encode(), "this is PFIF 1.3"),
+        (
+            PFIF_WITH_HOSTILE_VALUES.replace(">Марія<", ">" + "Марія" * 50 + "<").encode(),
+            "given_name is 250 characters long (at most 200)",
+        ),
     ):
         with registry.uow(WORKER) as uow, pytest.raises(Invalid, match=re.escape(complaint)):
             import_pfif(uow, data, file_name="bad.xml")

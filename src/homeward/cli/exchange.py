@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
-from homeward.cli.common import console, err_console, friendly_errors, open_registry
+from homeward.cli.common import console, err_console, friendly_errors, open_registry, settings
 from homeward.cli.review import operator
 from homeward.errors import Invalid
 from homeward.io.pfif import check_pfif
-from homeward.services import pfif, statistics
+from homeward.services import pfif, review, statistics
 
 app = typer.Typer(
     help="Exchange with other registries and publish: PFIF 1.4 files, statistics with HXL tags.",
@@ -81,13 +81,33 @@ def pfif_export(
 @app.command("pfif-import")
 def pfif_import(
     file: Annotated[Path, typer.Argument(help="A PFIF 1.4 file.", exists=True, dir_okay=False)],
+    match: Annotated[
+        bool, typer.Option("--match/--no-match", help="Match the new records against the registry.")
+    ] = True,
 ) -> None:
-    """Import a PFIF 1.4 file: a new source, one record per person. A file
-    imported before adds nothing. Match the records with `homeward review scan`."""
-    with open_registry() as registry, registry.uow(operator()) as uow:
-        result = pfif.import_pfif_file(uow, file)
-        uow.commit()
-    console.print(result.describe())
+    """Import a PFIF 1.4 file: a new source, one record per person, matched against
+    the registry (sure matches linked, likely ones queued for review). A file
+    imported before adds nothing."""
+    config = settings()
+    with open_registry() as registry:
+        with registry.uow(operator()) as uow:
+            result = pfif.import_pfif_file(uow, file)
+            uow.commit()
+        console.print(result.describe())
+        if not match or result.already_imported:
+            return
+        with registry.uow(operator()) as uow:
+            found = review.match_records(
+                uow,
+                result.record_ids,
+                model=review.load_model(config),
+                thresholds=review.Thresholds.from_settings(config),
+            ).as_dict()
+            uow.commit()
+    console.print(
+        f"{found['auto_linked']} linked to cases, {found['queued']} queued for review "
+        "(homeward review list)"
+    )
 
 
 @app.command("pfif-check")

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from homeward.domain.model import Category, EventKind, SourceKind
 from homeward.domain.roles import Permission
@@ -476,7 +476,7 @@ def import_pfif(
         kind=SourceKind.IMPORT_FILE,
         title=f"PFIF from {origin}"[:300],
         organisation_id=organisation_id,
-        file_name=file_name,
+        file_name=file_name[:500],
         file_sha256=digest,
         note=f"PFIF 1.4, {len(persons)} persons",
     )
@@ -488,7 +488,7 @@ def import_pfif(
             data=record_data(values),
             raw=raw,
             source_row=number,
-            external_id=(person.record_id or None) and person.record_id[:200],
+            external_id=person.record_id or None,
         )
         result.record_ids.append(record.id)
         result.notes += len(person.notes)
@@ -537,10 +537,24 @@ def _record_values(
     values["last_known_location"] = located[-1] if located else None
     values["notes"] = _notes_text(fields.get("description"), person.notes)
     try:
-        record_data(values)
+        data = record_data(values)
     except Invalid as err:
         raise Invalid(f"{where}: {err}") from err
+    for key, cleaned in data.as_dict().items():
+        limit = _LENGTHS.get(key)
+        if isinstance(cleaned, str) and limit is not None and len(cleaned) > limit:
+            raise Invalid(f"{where}: {key} is {len(cleaned):,} characters long (at most {limit:,})")
+    if len(person.record_id) > _LENGTHS["external_id"]:
+        raise Invalid(f"{where}: person_record_id is longer than {_LENGTHS['external_id']}")
     return raw, values
+
+
+_LENGTHS = {
+    column.key: column.type.length
+    for column in RecordRow.__table__.columns
+    if isinstance(column.type, String) and column.type.length
+}
+"""The longest value each record column holds."""
 
 
 def _patronymic(full: str, given: str, family: str) -> str | None:

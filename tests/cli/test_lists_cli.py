@@ -63,6 +63,12 @@ def test_compose_approve_freeze_export_verify(
         "--channel", "in person",
     ])  # fmt: skip
     assert delivered.exit_code == 0
+    answered = runner.invoke(app, [
+        "lists", "answer", "1", "1", "1", "returned", "--on", "2026-11-22", "--source", "reply",
+    ])  # fmt: skip
+    assert answered.exit_code == 0 and "confirm it with homeward lists confirm 1" in answered.output
+    tally = runner.invoke(app, ["lists", "tally", "1", "1"])
+    assert "of 2: " in tally.output and "returned 1" in tally.output
     assert runner.invoke(app, ["lists", "new-version", "1"]).exit_code == 0
     diff = runner.invoke(app, ["lists", "diff", "1", "1"])
     assert diff.exit_code == 0 and "added: -" in diff.output

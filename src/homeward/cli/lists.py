@@ -12,7 +12,8 @@ from rich.table import Table
 from homeward import keys
 from homeward.cli.common import console, err_console, open_registry
 from homeward.cli.review import operator
-from homeward.services import lists
+from homeward.services import answers, lists
+from homeward.services.answers import Answer
 from homeward.storage.uow import UnitOfWork
 
 app = typer.Typer(help="Handover lists: compose, approve, freeze, export, deliver, verify.",
@@ -224,3 +225,60 @@ def verify_command(
         return
     err_console.print(f"[red]not verified:[/red] {result.problem}")
     raise typer.Exit(1)
+
+
+@app.command("answer")
+def answer_command(
+    list_id: ListId,
+    version: Annotated[int, typer.Argument(help="The frozen version answered.")],
+    entry: Annotated[int, typer.Argument(help="The entry number.")],
+    answer: Annotated[Answer, typer.Argument(help="What they answered.")],
+    on: Annotated[str, typer.Option("--on", help="The day of the answer (YYYY-MM-DD).")],
+    source: Annotated[str, typer.Option(help="Who answered, through what.")],
+    detail: Annotated[
+        str | None, typer.Option(help="Where the child is; what they dispute.")
+    ] = None,
+) -> None:
+    """Record the other side's answer for one entry (it goes on the child's timeline)."""
+    with open_registry() as registry, registry.uow(operator()) as uow:
+        row = answers.record_answer(uow, list_id, version, entry, answer, answered_on=on,
+                                    source=source, detail=detail)  # fmt: skip
+        uow.commit()
+    implied = answers.IMPLIED_MOVES.get(answer)
+    console.print(f"answer {row.id} recorded for entry {entry}")
+    if implied:
+        console.print(
+            f"it implies the move to {implied[0].value}{'/' + implied[1] if implied[1] else ''}: "
+            f"confirm it with homeward lists confirm {row.id} --reason ..."
+        )
+
+
+@app.command("confirm")
+def confirm_command(
+    answer_id: Annotated[int, typer.Argument(help="The answer's id.")], reason: Reason
+) -> None:
+    """Make the status move an answer implies, once someone has confirmed it."""
+    with open_registry() as registry, registry.uow(operator()) as uow:
+        child = answers.confirm_move(uow, answer_id, reason=reason)
+        uow.commit()
+    console.print(f"{child.case_number} is now {child.status}")
+
+
+@app.command("tally")
+def tally_command(
+    list_id: ListId, version: Annotated[int, typer.Argument(help="A frozen version.")]
+) -> None:
+    """The figures negotiators quote for a version."""
+    with open_registry() as registry, registry.uow(operator(), write=False) as uow:
+        tally = answers.reconcile(uow, list_id, version)
+    console.print(f"{tally.title}, version {tally.version}: {tally.sentence()}")
+    if tally.delivered_on:
+        console.print(f"delivered {tally.delivered_on}, {tally.days_since_delivery} days ago")
+    else:
+        console.print("not delivered yet")
+    if tally.disputed:
+        console.print(f"disputed: {', '.join(tally.disputed)}")
+    if tally.waiting_on_several_lists:
+        console.print(
+            "on several lists, answered on none: " + ", ".join(tally.waiting_on_several_lists)
+        )

@@ -438,7 +438,7 @@ def new_version(uow: UnitOfWork, list_id: int) -> ListVersionRow:
     return new
 
 
-def _frozen(uow: UnitOfWork, list_id: int, number: int) -> ListVersionRow:
+def frozen_version(uow: UnitOfWork, list_id: int, number: int) -> ListVersionRow:
     version = uow.session.scalars(
         select(ListVersionRow)
         .where(ListVersionRow.list_id == list_id)
@@ -464,12 +464,12 @@ def difference(uow: UnitOfWork, list_id: int, old: int, new: int | None = None) 
     uow.actor.require(Permission.READ_CASES)
     before = {
         e["case_number"]: e
-        for e in json.loads(_frozen(uow, list_id, old).content or "{}")["entries"]
+        for e in json.loads(frozen_version(uow, list_id, old).content or "{}")["entries"]
     }
     if new is None:
         after_entries = draft_entries(uow, list_id).entries
     else:
-        after_entries = json.loads(_frozen(uow, list_id, new).content or "{}")["entries"]
+        after_entries = json.loads(frozen_version(uow, list_id, new).content or "{}")["entries"]
     after = {e["case_number"]: e for e in after_entries}
     changed = {}
     for number in sorted(set(before) & set(after)):
@@ -495,7 +495,7 @@ def deliver(
 ) -> DeliveryRow:
     """Record that a frozen version was handed over."""
     uow.actor.require(Permission.COMPOSE_LISTS)
-    version = _frozen(uow, list_id, number)
+    version = frozen_version(uow, list_id, number)
     try:
         day = date.fromisoformat(delivered_on)
     except ValueError as err:
@@ -534,7 +534,7 @@ def export_version(
 ) -> int:
     """Write a frozen version: ``json`` (the signed document), ``csv`` or ``xlsx``."""
     uow.actor.require(Permission.READ_CASES)
-    version = _frozen(uow, list_id, number)
+    version = frozen_version(uow, list_id, number)
     content = json.loads(version.content or "{}")
     path = Path(path)
     if format == "json":

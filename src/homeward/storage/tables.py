@@ -448,6 +448,28 @@ class DeliveryRow(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ListAnswerRow(Base):
+    """What the other side or a mediator answered about one entry of a frozen
+    version.  Every answer is kept; the latest one counts."""
+
+    __tablename__ = "list_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("list_entries.id"), index=True)
+    answer: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+    """What they said beyond the answer: where the child is, what they dispute."""
+    answered_on: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(300))
+    """Who answered, through what (a mediator's letter, the reply file of round 3)."""
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    applied_by: Mapped[str | None] = mapped_column(String(80))
+    """Who confirmed the status move the answer implies (none until confirmed)."""
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__ = {"version_id_col": version}
+
+
 class CounterRow(Base):
     """Named counters (case serials per year), incremented under a row lock."""
 

@@ -1,0 +1,105 @@
+"""Answers to a frozen list, the moves they imply once confirmed, and the tallies."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from homeward import keys
+from homeward.domain.roles import Actor, Role
+from homeward.errors import Conflict, Invalid
+from homeward.services import answers, lists
+from homeward.services.answers import Answer
+from homeward.services.registry_app import Registry
+from homeward.storage.tables import ListEntryRow
+from tests.core.test_lists import OTHER_VERIFIER, VERIFIER, _children, _compose
+
+WORKER = Actor(username="olena", role=Role.CASE_WORKER, user_id=1)
+
+
+def _frozen_list(registry: Registry, tmp_path: Path) -> int:
+    _children(registry)
+    list_id = _compose(registry)
+    key = keys.load_or_create_signing_key(tmp_path / "keys")
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, list_id, accept_without_representative=True)
+        lists.freeze(uow, list_id, key)
+        lists.deliver(uow, list_id, 1, delivered_on="2026-11-01", recipient="Mediator",
+                      channel="in person")  # fmt: skip
+        uow.commit()
+    return list_id
+
+
+def test_answers_are_kept_the_latest_counts_and_tallies_add_up(
+    registry: Registry, tmp_path: Path
+) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    with registry.uow(WORKER) as uow:
+        answers.record_answer(uow, list_id, 1, 1, Answer.NOT_FOUND, answered_on="2026-11-10",
+                              source="mediator's letter")  # fmt: skip
+        answers.record_answer(
+            uow, list_id, 1, 1, Answer.LOCATED, answered_on="2026-11-15",
+            source="mediator's call", detail="Anapa, children's camp",
+        )  # fmt: skip
+        with pytest.raises(Invalid, match="no entry 9"):
+            answers.record_answer(uow, list_id, 1, 9, Answer.LOCATED, answered_on="2026-11-15",
+                                  source="x")  # fmt: skip
+        with pytest.raises(Invalid, match="future"):
+            answers.record_answer(uow, list_id, 1, 2, Answer.LOCATED, answered_on="2099-01-01",
+                                  source="x")  # fmt: skip
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        tally = answers.reconcile(uow, list_id, 1, today=date(2026, 11, 25))
+        entry = uow.session.scalars(select(ListEntryRow).order_by(ListEntryRow.number)).first()
+        assert entry is not None
+        events = [e.kind for e in uow.repos.events.of_child(entry.child_id)]
+    assert tally.entries == 2 and tally.by_answer == {"located": 1, "no_answer": 1}
+    assert tally.sentence() == "of 2: located 1, no answer 1"
+    assert (tally.delivered_on, tally.days_since_delivery) == ("2026-11-01", 24)
+    assert events.count("counterpart_response") == 2
+
+
+def test_an_implied_move_waits_for_confirmation(registry: Registry, tmp_path: Path) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    with registry.uow(WORKER) as uow:
+        said = answers.record_answer(uow, list_id, 1, 2, Answer.AGREED_TO_RETURN,
+                                     answered_on="2026-11-20", source="round 3 reply")  # fmt: skip
+        partial = answers.record_answer(
+            uow, list_id, 1, 1, Answer.PARTIAL_INFORMATION, answered_on="2026-11-20",
+            source="round 3 reply",
+        )  # fmt: skip
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        entry = uow.session.get_one(ListEntryRow, said.entry_id)
+        assert uow.repos.children.get(entry.child_id).status == "located"  # not yet moved
+        with pytest.raises(Invalid, match="implies no status move"):
+            answers.confirm_move(uow, partial.id, reason="x")
+        child = answers.confirm_move(uow, said.id, reason="the mediator confirmed in writing")
+        uow.commit()
+    assert (child.status, child.status_detail) == ("return_in_progress", "requested")
+    with registry.uow(WORKER) as uow, pytest.raises(Conflict, match="was confirmed by olena"):
+        answers.confirm_move(uow, said.id, reason="again")
+
+
+def test_disputed_entries_and_children_waiting_on_several_lists(
+    registry: Registry, tmp_path: Path
+) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    second = _compose(registry)  # the same search: the same two children, on another list
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, second, accept_without_representative=True)
+        lists.freeze(uow, second, keys.load_or_create_signing_key(tmp_path / "keys"))
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        answers.record_answer(uow, list_id, 1, 1, Answer.DISPUTED, answered_on="2026-11-20",
+                              source="reply", detail="says he is a Russian citizen")  # fmt: skip
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        tally = answers.reconcile(uow, list_id, 1)
+        entries = lists.draft_entries(uow, list_id).entries
+    by_number = {e["entry_number"]: e["case_number"] for e in entries}
+    assert tally.disputed == [by_number[1]]
+    assert tally.waiting_on_several_lists == [by_number[2]]

@@ -43,7 +43,7 @@ def _document(person: str, *, namespace: str = NAMESPACE, prolog: str = "") -> b
 
 def test_written_document_keeps_the_rules_and_reads_back() -> None:
     document = write_pfif([_person()])
-    assert check_pfif(document) == []
+    assert check_pfif(document, canonical_order=True) == []
     assert f'xmlns:pfif="{NAMESPACE}"'.encode() in document
     (person,) = read_pfif(document)
     assert person.fields["full_name"] == "Коваленко Олександр Сергійович"
@@ -113,7 +113,7 @@ def test_a_field_pfif_does_not_have_is_refused_when_writing() -> None:
     ],
 )
 def test_the_checker_names_each_broken_rule(person: str, complaint: str) -> None:
-    errors = check_pfif(_document(person))
+    errors = check_pfif(_document(person), canonical_order=True)
     assert any(complaint in e for e in errors), errors
 
 
@@ -205,3 +205,25 @@ def test_top_level_notes_join_their_person() -> None:
     )
     with pytest.raises(Invalid, match="who is not in the file"):
         read_pfif(orphan)
+
+
+def test_order_is_checked_only_when_asked_but_repeats_and_codes_always() -> None:
+    shuffled = _document(
+        f"<pfif:person><pfif:full_name>A</pfif:full_name>"
+        f"<pfif:source_date>{WHEN}</pfif:source_date>"
+        f"<pfif:person_record_id>registry.example/1</pfif:person_record_id></pfif:person>"
+    )
+    assert check_pfif(shuffled) == []  # PFIF 1.4 fixes no order
+    assert any("out of order" in e for e in check_pfif(shuffled, canonical_order=True))
+    broken = _document(
+        f"<pfif:person><pfif:person_record_id>h/1</pfif:person_record_id>"
+        f"<pfif:source_date>{WHEN}</pfif:source_date><pfif:full_name>A</pfif:full_name>"
+        f"<pfif:full_name>B</pfif:full_name><pfif:home_state>UA-14</pfif:home_state>"
+        f"<pfif:note><pfif:note_record_id>h/n</pfif:note_record_id></pfif:note>"
+        f"<pfif:note><pfif:note_record_id>h/n</pfif:note_record_id></pfif:note></pfif:person>"
+    )
+    errors = check_pfif(broken)
+    assert any("<full_name> is repeated" in e for e in errors)
+    assert any("home_state 'UA-14' is not an ISO 3166-2 subdivision code" in e for e in errors)
+    assert any("note_record_id h/n is used by another note" in e for e in errors)
+    assert any("note 1: text is required" in e for e in errors)

@@ -113,9 +113,16 @@ def pfif_import(
 @app.command("pfif-check")
 def pfif_check(
     file: Annotated[Path, typer.Argument(help="A PFIF 1.4 file.", exists=True, dir_okay=False)],
+    canonical_order: Annotated[
+        bool,
+        typer.Option(
+            "--canonical-order",
+            help="Also check the specification's field order (as Homeward writes).",
+        ),
+    ] = False,
 ) -> None:
     """Check a file against the PFIF 1.4 rules; exit 1 listing what breaks them."""
-    errors = check_pfif(file.read_bytes())
+    errors = check_pfif(file.read_bytes(), canonical_order=canonical_order)
     if errors:
         for error in errors[:50]:
             console.print(error, markup=False)

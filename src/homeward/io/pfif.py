@@ -16,9 +16,9 @@ PFIF, and what a PFIF person becomes in Homeward, is ``services/exchange.py``.
 - :func:`read_pfif` reads a document with ``defusedxml``: a DTD (and with it
   every entity expansion, the "billion laughs") or an external entity is
   refused, and so is a document that is not PFIF, or is PFIF of another version.
-- :func:`check_pfif` lists every way a document breaks the PFIF 1.4 rules
-  Homeward relies on: namespace, required fields, field order, dates, sex,
-  note status, record ids.
+- :func:`check_pfif` lists every way a document breaks the PFIF 1.4 rules:
+  namespace, required fields, unknown or repeated fields, dates, sex, note
+  status, record ids, and (``canonical_order``) the specification's order.
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ NOTE_FIELDS: tuple[str, ...] = (
 )
 """A note's fields, in the order PFIF 1.4 lists them."""
 
-PERSON_REQUIRED = ("person_record_id", "entry_date", "source_date", "full_name")
-NOTE_REQUIRED = ("note_record_id", "entry_date", "author_name", "source_date", "text")
+PERSON_REQUIRED = ("person_record_id", "source_date", "full_name")
+NOTE_REQUIRED = ("note_record_id", "author_name", "source_date", "text")
+"""The fields PFIF 1.4 requires (a top-level note also needs its person_record_id)."""
 SEXES = frozenset({"female", "male", "other"})
 NOTE_STATUSES = frozenset(
     {"information_sought", "is_note_author", "believed_alive", "believed_missing", "believed_dead"}
@@ -95,7 +96,12 @@ NOTE_STATUSES = frozenset(
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _AGE = re.compile(r"^\d+(-\d+)?$")
-_RECORD_ID = re.compile(r"^[^/\s]+/\S+$")
+_DOMAIN_LABEL = r"[a-zA-Z]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?"
+DOMAIN = re.compile(rf"^({_DOMAIN_LABEL}\.)*{_DOMAIN_LABEL}\.?$")
+"""A domain name: what a record id starts with."""
+_RECORD_ID = re.compile(rf"^({_DOMAIN_LABEL}\.)*{_DOMAIN_LABEL}\.?/.+$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_SUBDIVISION = re.compile(r"^[a-zA-Z0-9]{1,3}$")
 _BOOLEAN = frozenset({"true", "false"})
 _DATE_FIELDS = ("entry_date", "expiry_date", "source_date")
 # Characters XML 1.0 allows: tab, line feed, carriage return and everything
@@ -246,8 +252,13 @@ def read_pfif(data: bytes, name: str = "file") -> list[PfifPerson]:
 # --- checking ----------------------------------------------------------------------------
 
 
-def _check_order(where: str, element: Element, order: Sequence[str], errors: list[str]) -> None:
+def _check_fields(
+    where: str, element: Element, order: Sequence[str], canonical: bool, errors: list[str]
+) -> None:
+    """Unknown and repeated fields; with ``canonical``, the specification's order
+    and (in a person) the notes last."""
     position = -1
+    seen: set[str] = set()
     seen_note = False
     for child in element:
         namespace, local = _split_tag(child.tag)
@@ -260,11 +271,16 @@ def _check_order(where: str, element: Element, order: Sequence[str], errors: lis
         if local not in order:
             errors.append(f"{where}: <{local}> is not a PFIF {VERSION} field")
             continue
+        if local in seen:
+            errors.append(f"{where}: <{local}> is repeated")
+        seen.add(local)
+        if not canonical:
+            continue
         if seen_note:
             errors.append(f"{where}: <{local}> comes after a note (notes come last)")
         index = order.index(local)
-        if index <= position:
-            errors.append(f"{where}: <{local}> is out of order (or repeated)")
+        if index < position:
+            errors.append(f"{where}: <{local}> is out of order")
         position = max(position, index)
 
 
@@ -277,8 +293,12 @@ def _check_values(where: str, values: Mapping[str, str], errors: list[str]) -> N
             errors.append(f"{where}: {name} '{values[name]}' is not domain/identifier")
 
 
-def check_pfif(data: bytes) -> list[str]:
-    """Every way the document breaks the PFIF 1.4 rules; empty when it keeps them."""
+def check_pfif(data: bytes, *, canonical_order: bool = False) -> list[str]:
+    """Every way the document breaks the PFIF 1.4 rules; empty when it keeps them.
+
+    PFIF 1.4 does not fix the order of fields; ``canonical_order`` also checks
+    the order the specification lists them in (Homeward writes that order),
+    ``person_record_id`` first and notes last."""
     try:
         root = _parse(data, "document")
         _check_root(root, "document")
@@ -286,38 +306,64 @@ def check_pfif(data: bytes) -> list[str]:
         return [str(err)]
     errors: list[str] = []
     persons = root.findall(_q("person"))
-    if not persons:
-        errors.append("document: no person")
+    if not persons and root.find(_q("note")) is None:
+        errors.append("document: no person and no note")
+    note_ids: set[str] = set()
+    person_ids: set[str] = set()
     for number, person in enumerate(persons, 1):
         values = _values(person)
         where = f"person {number} ({values.get('person_record_id', 'no id')})"
-        _check_order(where, person, PERSON_FIELDS, errors)
+        _check_fields(where, person, PERSON_FIELDS, canonical_order, errors)
         first = next(iter(person), None)
-        if first is not None and first.tag != _q("person_record_id"):
+        if canonical_order and first is not None and first.tag != _q("person_record_id"):
             errors.append(f"{where}: person_record_id must come first")
         errors.extend(f"{where}: {n} is required" for n in PERSON_REQUIRED if not values.get(n))
+        if values.get("person_record_id") in person_ids:
+            errors.append(f"{where}: person_record_id is used by another person")
+        person_ids.add(values.get("person_record_id", ""))
         _check_values(where, values, errors)
-        if "sex" in values and values["sex"] not in SEXES:
-            errors.append(f"{where}: sex '{values['sex']}' is not female, male or other")
-        if "date_of_birth" in values and not _PARTIAL_DATE.match(values["date_of_birth"]):
-            errors.append(
-                f"{where}: date_of_birth '{values['date_of_birth']}' is not YYYY, YYYY-MM "
-                "or YYYY-MM-DD"
-            )
-        if "age" in values and not _AGE.match(values["age"]):
-            errors.append(f"{where}: age '{values['age']}' is not a number or a range")
-        if "home_country" in values and not re.match(r"^[A-Z]{2}$", values["home_country"]):
-            errors.append(f"{where}: home_country '{values['home_country']}' is not ISO 3166-1")
+        _check_person_values(where, values, errors)
         for index, note in enumerate(person.findall(_q("note")), 1):
-            _check_note(f"{where}, note {index}", note, values.get("person_record_id"), errors)
+            note_where = f"{where}, note {index}"
+            _check_note(note_where, note, values.get("person_record_id"), canonical_order, errors)
+            _unique_note(note_where, note, note_ids, errors)
     for index, note in enumerate(root.findall(_q("note")), 1):
-        _check_note(f"top-level note {index}", note, None, errors)
+        _check_note(f"top-level note {index}", note, None, canonical_order, errors)
+        _unique_note(f"top-level note {index}", note, note_ids, errors)
     return errors
 
 
-def _check_note(where: str, note: Element, person_id: str | None, errors: list[str]) -> None:
+def _check_person_values(where: str, values: Mapping[str, str], errors: list[str]) -> None:
+    if "sex" in values and values["sex"] not in SEXES:
+        errors.append(f"{where}: sex '{values['sex']}' is not female, male or other")
+    if "date_of_birth" in values and not _PARTIAL_DATE.match(values["date_of_birth"]):
+        errors.append(
+            f"{where}: date_of_birth '{values['date_of_birth']}' is not YYYY, YYYY-MM or YYYY-MM-DD"
+        )
+    if "age" in values and not _AGE.match(values["age"]):
+        errors.append(f"{where}: age '{values['age']}' is not a number or a range")
+    if "home_country" in values and not _COUNTRY.match(values["home_country"]):
+        errors.append(f"{where}: home_country '{values['home_country']}' is not ISO 3166-1")
+    if "home_state" in values and not _SUBDIVISION.match(values["home_state"]):
+        errors.append(
+            f"{where}: home_state '{values['home_state']}' is not an ISO 3166-2 subdivision "
+            "code (the part after the country: 14 for UA-14)"
+        )
+
+
+def _unique_note(where: str, note: Element, seen: set[str], errors: list[str]) -> None:
+    note_id = _values(note).get("note_record_id")
+    if note_id in seen:
+        errors.append(f"{where}: note_record_id {note_id} is used by another note")
+    if note_id:
+        seen.add(note_id)
+
+
+def _check_note(
+    where: str, note: Element, person_id: str | None, canonical: bool, errors: list[str]
+) -> None:
     values = _values(note)
-    _check_order(where, note, NOTE_FIELDS, errors)
+    _check_fields(where, note, NOTE_FIELDS, canonical, errors)
     errors.extend(f"{where}: {n} is required" for n in NOTE_REQUIRED if not values.get(n))
     if person_id is None and not values.get("person_record_id"):
         errors.append(f"{where}: a top-level note needs person_record_id")

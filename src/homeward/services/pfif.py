@@ -30,7 +30,7 @@ from homeward.domain.model import Category, EventKind, SourceKind
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
 from homeward.errors import Forbidden, Invalid
-from homeward.io.pfif import NOTE_FIELDS, PERSON_FIELDS, PfifPerson, read_pfif, write_pfif
+from homeward.io.pfif import DOMAIN, NOTE_FIELDS, PERSON_FIELDS, PfifPerson, read_pfif, write_pfif
 from homeward.names.normalize import letter_script
 from homeward.names.places import PlaceResolution, get_entry, resolve_place
 from homeward.names.translit import detect_language, to_latin
@@ -178,8 +178,8 @@ def export_pfif(
     actor.require(Permission.READ_CASES)
     if include_sensitive and not actor.can(Permission.READ_SENSITIVE):
         raise Forbidden(f"role '{actor.role}' may not read sensitive fields; export without them")
-    if not domain or "/" in domain or any(c.isspace() for c in domain):
-        raise Invalid(f"domain: '{domain}' cannot start a PFIF record id (no '/', no spaces)")
+    if not DOMAIN.match(domain):
+        raise Invalid(f"domain: '{domain}' is not a domain name (like registry.example)")
     children = _chosen_cases(uow, case_numbers)
     persons: list[PfifPerson] = []
     for start in range(0, len(children), _CHUNK):
@@ -352,7 +352,8 @@ def _home(records: Sequence[RecordRow]) -> dict[str, str | None]:
         return {}
     match = place.match
     city = match.name if match is not None and match.entry_id != place.region else None
-    return {"home_city": city, "home_state": place.region, "home_country": place.region[:2]}
+    country, _, subdivision = place.region.partition("-")
+    return {"home_city": city, "home_state": subdivision, "home_country": country}
 
 
 def _notes(
@@ -613,13 +614,22 @@ def _patronymic(full: str, given: str, family: str) -> str | None:
 def _residence(fields: dict[str, str]) -> str | None:
     parts = [fields.get(n, "").strip() for n in ("home_street", "home_neighborhood", "home_city")]
     state = fields.get("home_state", "").strip()
+    country = fields.get("home_country", "").strip()
     if state:
-        try:
-            parts.append(get_entry(state).uk)
-        except KeyError:
-            parts.append(state)
-    parts += [fields.get(n, "").strip() for n in ("home_postal_code", "home_country")]
+        parts.append(_region_name(state, country))
+    parts += [fields.get("home_postal_code", "").strip(), country]
     return ", ".join(p for p in parts if p) or None
+
+
+def _region_name(state: str, country: str) -> str:
+    """The name of a region given by its ISO 3166-2 code (``14`` with country
+    ``UA``, or ``UA-14``), else the value as received."""
+    for code in (f"{country}-{state}", state):
+        try:
+            return get_entry(code).uk
+        except KeyError:
+            continue
+    return state
 
 
 def _notes_text(description: str | None, notes: Sequence[dict[str, str]]) -> str | None:

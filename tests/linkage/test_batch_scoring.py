@@ -153,3 +153,12 @@ def test_parents_graded_by_parts_as_compare_parent_names_grades_them() -> None:
     ]
     assert found.tolist() == expected
     assert len(set(expected)) >= len(spec.levels)  # every level, and missing
+
+
+def test_windowed_blocks_keep_the_records_of_their_pairs() -> None:
+    keys = [frozenset({"same"})] * 30 + [frozenset({"x"})] * 2 + [frozenset()] * 28
+    found = candidate_pairs(keys, max_block=10)
+    pairs = set(zip(found.left.tolist(), found.right.tolist(), strict=True))
+    assert (30, 31) in pairs
+    assert all(b < 30 or (a, b) == (30, 31) for a, b in pairs)
+    assert all(0 < b - a < 10 for a, b in pairs if b < 30)

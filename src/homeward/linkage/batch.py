@@ -35,6 +35,7 @@ from homeward.linkage.scoring import (
     table_frequency_weights,
 )
 from homeward.linkage.training import Patterns, pattern_codes, train
+from homeward.names.compare import clear_pair_caches
 
 CHUNK = 250_000
 """Candidate pairs compared per step (bounds memory on large inputs)."""
@@ -119,6 +120,7 @@ def _score_chunks(
     for start in range(0, len(left), CHUNK):
         stop = min(start + CHUNK, len(left))
         codes[start:stop] = pattern_codes(table.levels(left[start:stop], right[start:stop]))
+        clear_pair_caches()
         progress("compare", stop, len(left))
     return codes
 
@@ -127,11 +129,12 @@ def _clear_preparation_caches() -> None:
     """Let go of what preparing the records cached (a large input fills the
     caches with values that are not met again)."""
     from homeward.linkage import prepare as module
+    from homeward.names.normalize import normalize_name, repair_look_alikes
     from homeward.names.parse import parse_full_name
 
     for cached in (
         module._name_parts, module.read_person_name, module.read_date, module.read_document,
-        parse_full_name,
+        parse_full_name, normalize_name, repair_look_alikes,
     ):  # fmt: skip
         cached.cache_clear()
 
@@ -239,6 +242,7 @@ def link(
             total_pairs=all_pairs,
             split_at=split_at,
         )
+        clear_pair_caches()
         used = replace(trained.model, frequencies=table.frequency_counts())
         progress("train", 1, 1)
     else:
@@ -350,11 +354,7 @@ def _cluster(
     known_weights = np.concatenate((in_weight, top_weight, weights[in_large]))
     known_codes, first = np.unique(known_codes, return_index=True)
     known_weights = known_weights[first]
-    conflicts: dict[int, set[int]] = {}
-    for code in known_codes[known_weights < conflict_weight].tolist():
-        a, b = divmod(code, n)
-        conflicts.setdefault(a, set()).add(b)
-        conflicts.setdefault(b, set()).add(a)
+    conflicts = known_codes[known_weights < conflict_weight]  # sorted
     groups = _Groups(n)
     refused = 0
     for a, b in zip(top_left.tolist(), top_right.tolist(), strict=True):
@@ -362,11 +362,11 @@ def _cluster(
         if ra == rb:
             continue
         ma, mb = groups.members_of(ra), groups.members_of(rb)
-        if conflicts and len(ma) + len(mb) > 2:
-            if len(ma) > len(mb):
-                ma, mb = mb, ma
-            others = set(mb)
-            if any(not others.isdisjoint(conflicts.get(x, ())) for x in ma):
+        if len(conflicts) and len(ma) + len(mb) > 2 and len(ma) * len(mb) <= MAX_GROUP**2:
+            x, y = np.array(ma, dtype=np.int64)[:, None], np.array(mb, dtype=np.int64)[None, :]
+            cross = (np.minimum(x, y) * n + np.maximum(x, y)).ravel()
+            at = np.minimum(np.searchsorted(conflicts, cross), len(conflicts) - 1)
+            if (conflicts[at] == cross).any():
                 refused += 1
                 continue
         groups.join(a, b)

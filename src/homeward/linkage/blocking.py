@@ -21,6 +21,8 @@ IntArray = npt.NDArray[np.int64]
 
 MAX_BLOCK = 500
 """The largest block paired in full."""
+BATCH = 1_000_000
+"""Pairs of small blocks made at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +134,7 @@ def _candidates(
     max_block: int,
     extra: tuple[IntArray, IntArray],
 ) -> Candidates:
-    extra_left, extra_right = extra
-    if not len(key_arr) and not len(extra_left):
+    if not len(key_arr) and not len(extra[0]):
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(empty, empty, 0, 0)
     if not len(key_arr):  # one block of one record: no pair
@@ -152,32 +153,35 @@ def _candidates(
         useful = sizes > 1
     large = useful & (sizes > max_block)
     small = useful & ~large
-    lefts, rights = [], []
-    if small.any():
-        a, b = _pairs_within(rec_arr, starts[small], sizes[small])
-        lefts.append(a)
-        rights.append(b)
-    for start, size in zip(starts[large].tolist(), sizes[large].tolist(), strict=True):
+    codes: list[IntArray] = []
+
+    def collect(left: IntArray, right: IntArray) -> None:
+        lo, hi = np.minimum(left, right), np.maximum(left, right)
+        if split_at is not None:
+            keep = (lo < split_at) & (hi >= split_at)
+            lo, hi = lo[keep], hi[keep]
+        codes.append(lo * size + hi)
+
+    # Small blocks in batches of about BATCH pairs, each batch reduced to one
+    # code per pair at once: the pairs of every block are never all held.
+    small_starts, small_sizes = starts[small], sizes[small]
+    batch_of = np.cumsum(small_sizes * (small_sizes - 1) // 2) // BATCH
+    for batch in np.unique(batch_of).tolist():
+        chosen = batch_of == batch
+        collect(*_pairs_within(rec_arr, small_starts[chosen], small_sizes[chosen]))
+    for block_start, block_size in zip(starts[large].tolist(), sizes[large].tolist(), strict=True):
         # Windows of max_block records overlapping by half: near neighbours by
         # record number (records of one file often come in order).
-        members = rec_arr[start : start + size]
+        members = rec_arr[block_start : block_start + block_size]
         step = max(1, max_block // 2)
-        for begin in range(0, size - 1, step):
+        for begin in range(0, block_size - 1, step):
             window = members[begin : begin + max_block]
-            a, b = _pairs_within(window, np.zeros(1, np.int64), np.array([len(window)], np.int64))
-            lefts.append(a)
-            rights.append(b)
-    lefts.append(extra_left)
-    rights.append(extra_right)
-    left = np.concatenate(lefts)
-    right = np.concatenate(rights)
-    lo, hi = np.minimum(left, right), np.maximum(left, right)
-    if split_at is not None:
-        keep = (lo < split_at) & (hi >= split_at)
-        lo, hi = lo[keep], hi[keep]
-    del left, right
-    combined = lo * size + hi
-    del lo, hi
+            collect(
+                *_pairs_within(window, np.zeros(1, np.int64), np.array([len(window)], np.int64))
+            )
+    collect(*extra)
+    combined = np.concatenate(codes)
+    del codes[:]
     combined.sort()
     # np.unique without an inverse hashes, many times slower than sorting here.
     combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]

@@ -367,3 +367,17 @@ def family_name_keys(value: str | None) -> frozenset[str]:
     True
     """
     return frozenset(f"f:{family_form(w).stem}" for w in _words(normalize_text(value)))
+
+
+def clear_pair_caches() -> None:
+    """Forget the comparisons of pairs of names made so far.
+
+    A batch run keeps the level of every distinct pair of values it compares
+    on its own (:class:`homeward.linkage.scoring.ValueTable`); on a large input
+    these caches would hold hundreds of thousands of pairs besides.
+    """
+    for cached in (
+        _given_word, compare_given_names, _patronymic_word, compare_patronymics,
+        _family_word, compare_family_names,
+    ):  # fmt: skip
+        cached.cache_clear()

@@ -460,3 +460,24 @@ def test_origin_is_a_place_in_ukraine_never_where_the_child_is_now(registry: Reg
         first, second = read_pfif(export_pfif(uow).document)
     assert (first.fields["home_city"], first.fields["home_state"]) == ("Херсон", "65")
     assert "home_state" not in second.fields and "home_city" not in second.fields
+
+
+def test_hostile_values_in_the_registry_export_as_well_formed_pfif(registry: Registry) -> None:
+    hostile = "<script>alert('x')</script> & Sons"
+    with registry.uow() as uow:
+        child = make_child(
+            uow, family_name=hostile, given_name="Ган\u202eна\x01", notes="a\x00b ]]> &amp;",
+            reporter_contact="<b>+380</b>",
+        )  # fmt: skip
+        cases.add_event(uow, child.id, EventKind.SIGHTING, place="Анапа\x07 & <табір>")
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        document = export_pfif(uow, include_sensitive=True).document
+    assert check_pfif(document, canonical_order=True) == []
+    (person,) = read_pfif(document)
+    assert person.fields["family_name"] == hostile
+    # records keep names without control or direction characters; the raw copy has them
+    assert person.fields["given_name"] == "Ганна"
+    assert person.fields["author_phone"] == "<b>+380</b>"
+    texts = " ".join(n["text"] for n in person.notes)
+    assert "a b ]]> &amp;" in texts and "Анапа & <табір>" in texts

@@ -29,10 +29,25 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import JSON, Connection, case, column, delete, func, insert, select, table
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Float,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    table,
+)
 from sqlalchemy.orm import aliased
 
 from homeward.domain.record import RECORD_FIELD_NAMES
@@ -160,12 +175,15 @@ def refile_all(connection: Connection, *, batch: int = 5000) -> int:
         last = rows[-1]["id"]
 
 
+@cache
+def _columns_statement() -> Select[Any]:
+    columns = [getattr(RecordRow, name) for name in _MATCHED_COLUMNS]
+    return select(RecordRow.id, *columns).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
+
+
 def _matched_columns(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """The matched columns of records, as the matcher reads them."""
-    columns = [getattr(RecordRow, name) for name in _MATCHED_COLUMNS]
-    rows = uow.session.connection().execute(
-        select(RecordRow.id, *columns).where(RecordRow.id.in_(ids))
-    )
+    rows = uow.session.connection().execute(_columns_statement(), {"ids": list(ids)})
     out = {}
     for record_id, *matched in rows:
         record = dict(zip(_MATCHED_COLUMNS, matched, strict=True))
@@ -188,17 +206,56 @@ class _Found:
     """Its prepared values."""
 
 
+# The statements are built once (per number of keys) and their SQL is cached by
+# SQLAlchemy: building them again for every search cost more than running them.
+
+
+@cache
+def _sizes_statement() -> Select[str, int]:
+    return (
+        select(RecordKeyRow.key, func.count())
+        .where(RecordKeyRow.key.in_(bindparam("keys", expanding=True)))
+        .group_by(RecordKeyRow.key)
+    )
+
+
+@lru_cache(maxsize=256)
+def _candidates_statement(keys: int) -> Select[int, int | None, str, int | None, str | None]:
+    """Parameters ``k0``, ``w0``, ``k1``, ``w1``... (a key and its weight) and ``cap``."""
+    weight = case(
+        *((bindparam(f"k{i}"), bindparam(f"w{i}", type_=Float)) for i in range(keys)),
+        value=RecordKeyRow.key,
+        else_=0.0,
+    )
+    shared = func.sum(weight).label("shared")
+    ranked = (
+        select(RecordKeyRow.record_id, shared)
+        .where(RecordKeyRow.key.in_([bindparam(f"k{i}") for i in range(keys)]))
+        .group_by(RecordKeyRow.record_id)
+        .order_by(shared.desc(), RecordKeyRow.record_id)
+        .limit(bindparam("cap", type_=Integer))
+        .subquery()
+    )
+    stored = aliased(RecordKeyRow)
+    return (
+        select(
+            RecordRow.id,
+            RecordRow.child_id,
+            ChildRow.case_number,
+            ChildRow.organisation_id,
+            stored.prepared,
+        )
+        .join(ranked, ranked.c.record_id == RecordRow.id)
+        .outerjoin(ChildRow, ChildRow.id == RecordRow.child_id)
+        .outerjoin(stored, (stored.record_id == RecordRow.id) & (stored.key == PREPARED_KEY))
+        .order_by(ranked.c.shared.desc(), RecordRow.id)
+    )
+
+
 def _key_weights(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, float]:
     """The keys to rank by, each with its weight (query 1: the size of each block)."""
-    sizes: dict[str, int] = dict(
-        uow.session.connection()
-        .execute(
-            select(RecordKeyRow.key, func.count())
-            .where(RecordKeyRow.key.in_(keys))
-            .group_by(RecordKeyRow.key)
-        )
-        .all()
-    )
+    rows = uow.session.connection().execute(_sizes_statement(), {"keys": list(keys)})
+    sizes: dict[str, int] = {key: count for key, count in rows}
     if not sizes:
         return {}
     chosen = {k: n for k, n in sizes.items() if n <= MAX_BLOCK}
@@ -210,33 +267,10 @@ def _key_weights(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, float]:
 
 def _candidates(uow: UnitOfWork, weights: Mapping[str, float]) -> list[_Found]:
     """The best-ranked records, best first (query 2: the keys joined with the records)."""
-    shared = func.sum(case(dict(weights), value=RecordKeyRow.key, else_=0.0)).label("shared")
-    ranked = (
-        select(RecordKeyRow.record_id, shared)
-        .where(RecordKeyRow.key.in_(list(weights)))
-        .group_by(RecordKeyRow.record_id)
-        .order_by(shared.desc(), RecordKeyRow.record_id)
-        .limit(MAX_CANDIDATES)
-        .subquery()
-    )
-    stored = aliased(RecordKeyRow)
-    rows = (
-        uow.session.connection()
-        .execute(
-            select(
-                RecordRow.id,
-                RecordRow.child_id,
-                ChildRow.case_number,
-                ChildRow.organisation_id,
-                stored.prepared,
-            )
-            .join(ranked, ranked.c.record_id == RecordRow.id)
-            .outerjoin(ChildRow, ChildRow.id == RecordRow.child_id)
-            .outerjoin(stored, (stored.record_id == RecordRow.id) & (stored.key == PREPARED_KEY))
-            .order_by(ranked.c.shared.desc(), RecordRow.id)
-        )
-        .all()
-    )
+    params: dict[str, Any] = {"cap": MAX_CANDIDATES}
+    for i, (key, weight) in enumerate(sorted(weights.items())):
+        params[f"k{i}"], params[f"w{i}"] = key, weight
+    rows = uow.session.connection().execute(_candidates_statement(len(weights)), params).all()
     unfiled = [row[0] for row in rows if row[-1] is None]
     missing = {  # filed before prepared values were kept: prepared here
         record_id: field_values(record)

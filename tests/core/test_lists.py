@@ -83,7 +83,7 @@ def test_compose_from_a_search_with_changes_by_hand(registry: Registry) -> None:
     assert oleksandr["legal_representative"] == "Коваленко Олена Петрівна"
     assert oleksandr["legal_representative_relationship"] == "mother"
     maria = next(e for e in draft.entries if e["given_name_uk"] == "Марія")
-    assert maria["given_name_ru"] == "Мария" and maria["family_name_ru"] == "Ижакевыч"
+    assert maria["given_name_ru"] == "Мария" and maria["family_name_ru"] == "Ижакевич"
     assert set(draft.fields) == set(lists.PROFILE)
     assert "+380" not in json.dumps(draft.entries)  # no contact ever
     assert len(draft.without_representative) == 1
@@ -188,3 +188,33 @@ def test_a_new_version_shows_its_difference_and_deliveries_are_kept(
 def test_analysts_do_not_compose_lists(registry: Registry) -> None:
     with registry.uow(ANALYST) as uow, pytest.raises(Forbidden):
         lists.create_list(uow, title="x", purpose="y", channel="z", recipient="w")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_pdf_carries_title_version_hash_and_counts_in_each_language(
+    registry: Registry, tmp_path: Path
+) -> None:
+    from homeward.documents.lists import css_string, list_html
+
+    _children(registry)
+    with registry.uow(VERIFIER) as uow:
+        row = lists.create_list(
+            uow, title='Раунд 3 "</style><script>x</script>', purpose="p", channel="c",
+            recipient="r", criteria={"located_in_russia": True},
+        )  # fmt: skip
+        uow.commit()
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, row.id, accept_without_representative=True)
+        version = lists.freeze(uow, row.id, keys.load_or_create_signing_key(tmp_path / "k"))
+        out = tmp_path / "list.pdf"
+        assert lists.export_version(uow, row.id, 1, out, format="pdf", language="uk") == 2
+        uow.commit()
+    assert out.read_bytes().startswith(b"%PDF")
+    html = list_html(version, language="uk")
+    assert str(version.content_sha256) in html and "сторінка" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html  # the title as text, in the page
+    assert css_string('"</style>') == "\\000022\\00003c\\00002fstyle\\00003e"
+    assert "Олийник" not in html and "12.03.2012" not in html  # nothing invented
+    assert "04.03.2012" in html and "2012-03-04" in list_html(version, language="en")
+    assert "депортовані" in html and "deported" in list_html(version, language="en")
+    assert "Категория" in list_html(version, language="ru")

@@ -166,12 +166,13 @@ def diff_command(
 def export_command(
     list_id: ListId,
     version: Annotated[int, typer.Argument(help="A frozen version.")],
-    out: Annotated[Path, typer.Option("--out", help="json (signed), csv or xlsx, by suffix.")],
+    out: Annotated[Path, typer.Option("--out", help="json (signed), csv, xlsx or pdf, by suffix.")],
+    language: Annotated[str, typer.Option(help="Of a PDF: uk, en or ru.")] = "uk",
 ) -> None:
     """Write a frozen version; the JSON file carries the hash and signature."""
     format = out.suffix.lstrip(".").lower() or "json"
     with open_registry() as registry, registry.uow(operator()) as uow:
-        count = lists.export_version(uow, list_id, version, out, format=format)
+        count = lists.export_version(uow, list_id, version, out, format=format, language=language)
         uow.commit()
     console.print(f"{count} entries written to {out}")
 

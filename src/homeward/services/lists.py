@@ -248,8 +248,10 @@ def draft_entries(uow: UnitOfWork, list_id: int) -> Draft:
 
 
 _SOURCE_ORDER = {"report": 0, "public_report": 1, "import_file": 2, "investigation": 3}
-_RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "и": "ы", "'": "", "ʼ": "",
-                             "І": "И", "Ї": "И", "Є": "Е", "Ґ": "Г", "И": "Ы"})  # fmt: skip
+_RU_LETTERS = str.maketrans({"і": "и", "ї": "йи", "є": "е", "ґ": "г", "'": "ь", "ʼ": "ь",
+                             "’": "ь", "І": "И", "Ї": "Йи", "Є": "Е", "Ґ": "Г"})  # fmt: skip
+"""How Russian documents usually rewrite a Ukrainian name (Олійник → Олийник,
+Мар'яна → Марьяна), when no Russian record of the child says how they wrote it."""
 
 
 def _russian_given(value: str | None) -> str | None:
@@ -530,14 +532,28 @@ def signed_document(version: ListVersionRow) -> dict[str, Any]:
 
 
 def export_version(
-    uow: UnitOfWork, list_id: int, number: int, path: str | Path, *, format: str = "json"
+    uow: UnitOfWork,
+    list_id: int,
+    number: int,
+    path: str | Path,
+    *,
+    format: str = "json",
+    language: str = "uk",
 ) -> int:
-    """Write a frozen version: ``json`` (the signed document), ``csv`` or ``xlsx``."""
+    """Write a frozen version: ``json`` (the signed document), ``csv``, ``xlsx``
+    or ``pdf`` (in ``language``: uk, en or ru); returns the entries written."""
     uow.actor.require(Permission.READ_CASES)
     version = frozen_version(uow, list_id, number)
     content = json.loads(version.content or "{}")
     path = Path(path)
-    if format == "json":
+    if format == "pdf":
+        from homeward.documents.lists import write_list_pdf
+
+        write_list_pdf(
+            version, path, language=language, fingerprint=key_fingerprint(version.public_key or "")
+        )
+        count = len(content["entries"])
+    elif format == "json":
         path.write_text(json.dumps(signed_document(version), ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")  # fmt: skip
         count = len(content["entries"])

@@ -1,0 +1,1 @@
+"""Documents Homeward prints: handover lists as PDF."""

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from homeward.cli import admin, audit, demo, exports, imports, link, lists, names, reports, review
+from homeward.cli import (
+    admin,
+    audit,
+    demo,
+    exchange,
+    exports,
+    imports,
+    link,
+    lists,
+    names,
+    reports,
+    review,
+)
 
 app = typer.Typer(
     help="Homeward: trace and return children deported or forcibly transferred.",
@@ -24,6 +36,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
 app.add_typer(reports.app, name="report")
 app.add_typer(lists.app, name="lists")
+app.add_typer(exchange.app, name="exchange")
 
 
 def main() -> None:

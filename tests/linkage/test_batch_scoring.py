@@ -162,3 +162,13 @@ def test_windowed_blocks_keep_the_records_of_their_pairs() -> None:
     assert (30, 31) in pairs
     assert all(b < 30 or (a, b) == (30, 31) for a, b in pairs)
     assert all(0 < b - a < 10 for a, b in pairs if b < 30)
+
+
+def test_the_trained_prior_counts_about_as_many_matches_as_there_are() -> None:
+    dataset = synthetic.generate(1200, seed=5)
+    records = _records(dataset)
+    model = link(records).model
+    truth = len(synthetic.true_pairs(dataset.records))
+    all_pairs = len(records) * (len(records) - 1) / 2
+    assert 0.5 < model.prior * all_pairs / truth < 2.0
+    assert "birth date" in model.trained["prior_from"]

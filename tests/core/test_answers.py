@@ -103,3 +103,44 @@ def test_disputed_entries_and_children_waiting_on_several_lists(
     by_number = {e["entry_number"]: e["case_number"] for e in entries}
     assert tally.disputed == [by_number[1]]
     assert tally.waiting_on_several_lists == [by_number[2]]
+
+
+def test_a_returned_file_renumbered_and_respelled_is_matched_by_identity(
+    registry: Registry, tmp_path: Path
+) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    reply = tmp_path / "ответ.csv"
+    reply.write_text(
+        "№;Фамилия;Имя;Отчество;Дата рождения;Ответ\n"
+        "1;Шевчук;Дмитрий;Иванович;02.01.2010;Найден, находится в г. Анапа\n"
+        "5;Коваленко;Александр;Сергеевич;04.03.2012;Возвращён законному представителю\n"
+        ";Петров;Иван;;2011;Не найден\n"
+        "3;;;;;уточним позже?\n",
+        encoding="utf-8",
+    )
+    with registry.uow(WORKER) as uow:
+        result = answers.import_answers(
+            uow, list_id, 1, str(reply), source="reply of round 3", answered_on="2026-11-21"
+        )
+        uow.commit()
+    assert (result.rows, result.recorded, result.by_number, result.by_identity) == (4, 2, 0, 2)
+    assert result.problems == [
+        "row 5: answer 'уточним позже?' not understood",
+        "row 4: no entry matches its names",
+    ]
+    with registry.uow(WORKER, write=False) as uow:
+        tally = answers.reconcile(uow, list_id, 1)
+        entries = {
+            e["entry_number"]: e["given_name_uk"] for e in lists.draft_entries(uow, list_id).entries
+        }
+    assert tally.by_answer == {"located": 1, "returned": 1}
+    assert entries == {1: "Олександр", 2: "Дмитро"}  # so row 1 (Dmytro) went to entry 2
+
+
+def test_answer_words_in_three_languages() -> None:
+    assert answers.read_answer("Не найден") == Answer.NOT_FOUND
+    assert answers.read_answer("найден") == Answer.LOCATED
+    assert answers.read_answer("Повернуто матері") == Answer.RETURNED
+    assert answers.read_answer("claims adult") == Answer.CLAIMS_ADULT
+    assert answers.read_answer("agreed_to_return") == Answer.AGREED_TO_RETURN
+    assert answers.read_answer("") is None and answers.read_answer("???") is None

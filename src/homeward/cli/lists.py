@@ -283,3 +283,26 @@ def tally_command(
         console.print(
             "on several lists, answered on none: " + ", ".join(tally.waiting_on_several_lists)
         )
+
+
+@app.command("answers-import")
+def answers_import_command(
+    list_id: ListId,
+    version: Annotated[int, typer.Argument(help="The frozen version answered.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX.")],
+    source: Annotated[str, typer.Option(help="Who answered, through what.")],
+    on: Annotated[str | None, typer.Option("--on", help="The day of the answers.")] = None,
+) -> None:
+    """Record the answers of the file the other side returned, matched by entry
+    number, or by names and birth date when they renumbered or respelled."""
+    with open_registry() as registry, registry.uow(operator()) as uow:
+        result = answers.import_answers(
+            uow, list_id, version, str(file), source=source, answered_on=on
+        )
+        uow.commit()
+    console.print(
+        f"{result.rows} rows: {result.recorded} answers recorded ({result.by_number} by entry "
+        f"number, {result.by_identity} by names and birth date), {len(result.problems)} not"
+    )
+    for problem in result.problems:
+        console.print(f"  {problem}")

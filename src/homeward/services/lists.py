@@ -37,6 +37,7 @@ from homeward.domain.status import Status
 from homeward.errors import Conflict, Forbidden, Invalid
 from homeward.io.writers import write_table
 from homeward.names.given import name_group, resolve_given_name
+from homeward.names.parse import parse_full_name
 from homeward.names.translit import detect_language, transliterate
 from homeward.services.cases import _require_reason, get_child
 from homeward.services.records import clean_text
@@ -248,8 +249,8 @@ def draft_entries(uow: UnitOfWork, list_id: int) -> Draft:
 
 
 _SOURCE_ORDER = {"report": 0, "public_report": 1, "import_file": 2, "investigation": 3}
-_RU_LETTERS = str.maketrans({"і": "и", "ї": "йи", "є": "е", "ґ": "г", "'": "ь", "ʼ": "ь",
-                             "’": "ь", "І": "И", "Ї": "Йи", "Є": "Е", "Ґ": "Г"})  # fmt: skip
+_RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "'": "ь", "ʼ": "ь",
+                             "’": "ь", "І": "И", "Ї": "И", "Є": "Е", "Ґ": "Г"})  # fmt: skip
 """How Russian documents usually rewrite a Ukrainian name (Олійник → Олийник,
 Мар'яна → Марьяна), when no Russian record of the child says how they wrote it."""
 
@@ -263,6 +264,24 @@ def _russian_given(value: str | None) -> str | None:
         if forms:
             return forms[0]
     return value.translate(_RU_LETTERS)
+
+
+def _name_case(word: str) -> str:
+    """``олександр`` -> ``Олександр``, ``іванова-петренко`` -> ``Іванова-Петренко``
+    (``мар'яна`` -> ``Мар'яна``: nothing after an apostrophe is capitalised)."""
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+def _split_full_name(value: str | None) -> dict[str, str | None]:
+    """The parts of a full name, for records that did not separate them."""
+    if not value:
+        return {}
+    parsed = parse_full_name(value)
+    return {
+        "family_name": _name_case(parsed.family) or None,
+        "given_name": _name_case(parsed.given) or None,
+        "patronymic": _name_case(parsed.patronymic) or None,
+    }
 
 
 def _first(records: list[RecordRow], name: str, language: str | None = None) -> Any:
@@ -291,6 +310,14 @@ def _entry_values(
         first = partial(_first, ordered)
         uk = {n: first(n, "uk") or first(n) for n in ("family_name", "given_name", "patronymic")}
         ru = {n: first(n, "ru") for n in ("family_name", "given_name", "patronymic")}
+        if not (uk["family_name"] or uk["given_name"]):
+            full = first("full_name", "uk") or next(
+                (r.full_name for r in ordered
+                 if r.full_name and detect_language(r.full_name) != "ru"), None,
+            )  # fmt: skip
+            uk.update(_split_full_name(full))
+        if not (ru["family_name"] or ru["given_name"]):
+            ru.update(_split_full_name(first("full_name", "ru")))
         if not ru["given_name"]:
             ru["given_name"] = _russian_given(uk["given_name"])
         for name in ("family_name", "patronymic"):

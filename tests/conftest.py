@@ -10,12 +10,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, make_url, text
 
 from homeward.config import Settings, normalise_database_url
 from homeward.services.registry_app import Registry
 from homeward.storage import migrate
 from homeward.storage.db import make_engine
+
+# The same examples on every run: a property test that fails, fails every time
+# (and on every machine), so the suite's verdict never depends on luck.  Run
+# with HYPOTHESIS_PROFILE=explore to search with fresh random examples.
+hypothesis_settings.register_profile("homeward", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "homeward"))
 
 PG_URL = normalise_database_url(
     os.environ.get("HOMEWARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")

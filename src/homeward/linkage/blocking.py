@@ -184,7 +184,8 @@ def _candidates(
     del codes[:]
     combined.sort()
     # np.unique without an inverse hashes, many times slower than sorting here.
-    combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]
+    if len(combined):
+        combined = combined[np.concatenate(([True], combined[1:] != combined[:-1]))]
     return Candidates(combined // size, combined % size, int(useful.sum()), int(large.sum()))
 
 

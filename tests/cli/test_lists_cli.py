@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -67,8 +68,11 @@ def test_compose_approve_freeze_export_verify(
         "lists", "answer", "1", "1", "1", "returned", "--on", "2026-11-22", "--source", "reply",
     ])  # fmt: skip
     assert answered.exit_code == 0 and "confirm it with homeward lists confirm 1" in answered.output
-    tally = runner.invoke(app, ["lists", "tally", "1", "1"])
+    tally = runner.invoke(app, ["lists", "tally", "1", "1", "--out", str(tmp_path / "t.csv")])
     assert "of 2: " in tally.output and "returned 1" in tally.output
+    with (tmp_path / "t.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["answer"] for r in rows if r["entry_number"]] == ["returned", "no_answer"]
     assert runner.invoke(app, ["lists", "new-version", "1"]).exit_code == 0
     diff = runner.invoke(app, ["lists", "diff", "1", "1"])
     assert diff.exit_code == 0 and "added: -" in diff.output

@@ -267,11 +267,21 @@ def confirm_command(
 
 @app.command("tally")
 def tally_command(
-    list_id: ListId, version: Annotated[int, typer.Argument(help="A frozen version.")]
+    list_id: ListId,
+    version: Annotated[int, typer.Argument(help="A frozen version.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write every entry's answer (csv, xlsx, json)."),
+    ] = None,
 ) -> None:
     """The figures negotiators quote for a version."""
-    with open_registry() as registry, registry.uow(operator(), write=False) as uow:
+    with open_registry() as registry, registry.uow(operator()) as uow:
         tally = answers.reconcile(uow, list_id, version)
+        if out is not None:
+            answers.write_tally(
+                uow, list_id, version, str(out), format=out.suffix.lstrip(".").lower() or "csv"
+            )
+            uow.commit()
     console.print(f"{tally.title}, version {tally.version}: {tally.sentence()}")
     if tally.delivered_on:
         console.print(f"delivered {tally.delivered_on}, {tally.days_since_delivery} days ago")

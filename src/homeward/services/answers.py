@@ -431,3 +431,58 @@ def _entry_identity(values: dict[str, Any]) -> dict[str, Any]:
         "sex": values.get("sex"),
         "birth_date": values.get("birth_date"),
     }
+
+
+TALLY_COLUMNS = (
+    "entry_number", "case_number", "family_name_uk", "given_name_uk", "birth_date",
+    "answer", "detail", "answered_on", "source", "answers",
+)  # fmt: skip
+
+
+def tally_rows(uow: UnitOfWork, list_id: int, number: int) -> list[list[Any]]:
+    """One row per entry: who it is and the latest answer (``answers``: how many)."""
+    uow.actor.require(Permission.READ_CASES)
+    version = frozen_version(uow, list_id, number)
+    entries = list(
+        uow.session.scalars(
+            select(ListEntryRow)
+            .where(ListEntryRow.version_id == version.id)
+            .order_by(ListEntryRow.number)
+        )
+    )
+    history: dict[int, list[ListAnswerRow]] = {}
+    for answer in uow.session.scalars(
+        select(ListAnswerRow)
+        .where(ListAnswerRow.entry_id.in_([e.id for e in entries]))
+        .order_by(ListAnswerRow.answered_on, ListAnswerRow.id)
+    ):
+        history.setdefault(answer.entry_id, []).append(answer)
+    rows = []
+    for entry in entries:
+        said = history.get(entry.id, [])
+        last = said[-1] if said else None
+        rows.append(
+            [entry.number, entry.values.get("case_number"), entry.values.get("family_name_uk"),
+             entry.values.get("given_name_uk"), entry.values.get("birth_date"),
+             last.answer if last else Answer.NO_ANSWER.value, last.detail if last else None,
+             last.answered_on if last else None, last.source if last else None, len(said)]
+        )  # fmt: skip
+    return rows
+
+
+def write_tally(uow: UnitOfWork, list_id: int, number: int, path: str, *, format: str) -> int:
+    """The tally as a table (``csv``, ``xlsx`` or ``json``): the figures, then every entry."""
+    from pathlib import Path
+
+    from homeward.io.writers import write_table
+
+    tally = reconcile(uow, list_id, number)
+    rows = tally_rows(uow, list_id, number)
+    summary = [
+        [None, None, f"{tally.title}, version {tally.version}", None, None, a, None, None, None, n]
+        for a, n in sorted(tally.by_answer.items(), key=lambda item: -item[1])
+    ]
+    count = write_table(Path(path), format, TALLY_COLUMNS, [*summary, *rows])
+    uow.note("list.tally_export", "list_versions", None, list_id=list_id, version=number,
+             format=format, entries=len(rows))  # fmt: skip
+    return count

@@ -229,7 +229,9 @@ def link(
     del keys, probes
     progress("block", 1, 1)
     codes = _score_chunks(start_model, table, candidates.left, candidates.right, progress)
-    unique, inverse = np.unique(codes, return_inverse=True)
+    unique, inverse64 = np.unique(codes, return_inverse=True)
+    inverse = inverse64.reshape(-1).astype(np.int32)  # fewer than 2**31 patterns
+    del codes, inverse64
     patterns = Patterns.from_codes(unique)
     if train_model:
         n = table.size
@@ -248,9 +250,9 @@ def link(
     else:
         used = start_model
     frequencies = table.frequencies(used) if used.frequencies else None
-    weights = np.empty(len(codes), dtype=np.float64)
-    for start in range(0, len(codes), CHUNK):
-        part = slice(start, min(start + CHUNK, len(codes)))
+    weights = np.empty(len(inverse), dtype=np.float64)
+    for start in range(0, len(inverse), CHUNK):
+        part = slice(start, min(start + CHUNK, len(inverse)))
         levels = patterns.levels[inverse[part]]
         extra = table_frequency_weights(
             used, table, levels, candidates.left[part], candidates.right[part], frequencies

@@ -39,10 +39,12 @@ import numpy.typing as npt
 from homeward.linkage.fields import FIELD_INDEX, FIELDS
 from homeward.linkage.model import LevelProbabilities, MatchModel
 from homeward.linkage.scoring import LevelArray, ValueTable, combine, probabilities
-from homeward.names.compare import agrees
+from homeward.names.compare import agrees, clear_pair_caches
 
 FloatArray = npt.NDArray[np.float64]
 _RADIX = 16
+U_CHUNK = 50_000
+"""Random pairs compared at once when counting u."""
 PSEUDO_COUNT = 0.5
 
 
@@ -104,8 +106,13 @@ def estimate_u(
         left = rng.integers(0, split_at, sample)
         right = rng.integers(split_at, table.size, sample)
     keep = left != right
-    levels = table.levels(left[keep], right[keep])
-    patterns = Patterns.of(levels)
+    left, right = left[keep], right[keep]
+    codes = []
+    for start in range(0, len(left), U_CHUNK):
+        part = slice(start, start + U_CHUNK)
+        codes.append(pattern_codes(table.levels(left[part], right[part])))
+        clear_pair_caches()  # random pairs are not met again
+    patterns = Patterns.from_codes(np.concatenate(codes) if codes else np.zeros(0, np.int64))
     return _level_shares(patterns, patterns.counts)
 
 

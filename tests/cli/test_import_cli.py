@@ -79,3 +79,50 @@ def test_report_add_then_link_or_open_a_case(env: Settings) -> None:
     assert linked.exit_code == 0 and f"record 2 linked to {case_number}" in linked.output
     wrong = runner.invoke(app, ["report", "add", "colour=red"])
     assert wrong.exit_code == 1 and "write field=value" in wrong.output
+
+
+def test_an_import_killed_mid_way_is_finished_by_running_it_again(
+    env: Settings, tmp_path: Path
+) -> None:
+    """SIGKILL, not an exception: the process dies between two batches or inside
+    one; committed batches stay, the one in flight vanishes, and the same
+    command finishes the job without duplicates."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from sqlalchemy import func, select
+
+    from homeward.services.registry_app import Registry
+    from homeward.storage.tables import ImportRow, RecordRow
+
+    rows = [[str(i), f"Прізвище{i}", "Олена", "", f"0{1 + i % 9}.01.2012", "ж", ""]
+            for i in range(1, 6001)]  # fmt: skip
+    path = _cp1251_csv(tmp_path / "big.csv", rows)
+    homeward = str(Path(sys.executable).parent / "homeward")
+    command = [homeward, "import", "run", str(path), "-q", "--no-match"]
+    registry = Registry.open(env)
+
+    def records() -> int:
+        with registry.uow(write=False) as uow:
+            return int(uow.session.scalar(select(func.count()).select_from(RecordRow)) or 0)
+
+    process = subprocess.Popen(command, env=os.environ.copy())
+    deadline = time.monotonic() + 120
+    while records() == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    cut = records()
+    assert 0 < cut < 6000 and cut % 500 == 0  # whole batches only
+    finished = subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert f"{cut:,} already imported by an earlier run" in finished.stdout
+    with registry.uow(write=False) as uow:
+        assert records() == 6000
+        numbers = list(uow.session.scalars(select(RecordRow.source_row)))
+        assert sorted(numbers) == list(range(2, 6002))
+        assert uow.session.scalar(select(ImportRow.status)) == "complete"
+    registry.close()

@@ -144,3 +144,21 @@ def test_answer_words_in_three_languages() -> None:
     assert answers.read_answer("claims adult") == Answer.CLAIMS_ADULT
     assert answers.read_answer("agreed_to_return") == Answer.AGREED_TO_RETURN
     assert answers.read_answer("") is None and answers.read_answer("???") is None
+
+
+def test_the_tally_names_children_the_other_sides_own_lists_name_too(
+    registry: Registry, tmp_path: Path
+) -> None:
+    from homeward.domain.model import SourceKind
+    from tests.factories import make_record, make_source
+
+    list_id = _frozen_list(registry, tmp_path)
+    with registry.uow() as uow:
+        entry = uow.session.scalars(select(ListEntryRow).where(ListEntryRow.number == 1)).one()
+        theirs = make_source(uow, kind=SourceKind.COUNTERPART_LIST, title="their 18 names")
+        make_record(uow, source=theirs, child_id=entry.child_id, given_name="Александр")
+        make_record(uow, source=theirs, family_name="Неизвестный", given_name="Пётр")
+        uow.commit()
+        number = uow.repos.children.get(entry.child_id).case_number
+    with registry.uow(WORKER, write=False) as uow:
+        assert answers.reconcile(uow, list_id, 1).on_their_lists == [number]

@@ -289,6 +289,8 @@ def tally_command(
         console.print("not delivered yet")
     if tally.disputed:
         console.print(f"disputed: {', '.join(tally.disputed)}")
+    if tally.on_their_lists:
+        console.print(f"named on the other side's own lists too: {', '.join(tally.on_their_lists)}")
     if tally.waiting_on_several_lists:
         console.print(
             "on several lists, answered on none: " + ", ".join(tally.waiting_on_several_lists)

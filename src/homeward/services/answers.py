@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from homeward.domain.model import EventKind
+from homeward.domain.model import EventKind, SourceKind
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
 from homeward.errors import Conflict, Invalid
@@ -40,6 +40,9 @@ from homeward.storage.tables import (
     ListAnswerRow,
     ListEntryRow,
     ListVersionRow,
+    MatchCandidateRow,
+    RecordRow,
+    SourceRow,
 )
 from homeward.storage.uow import UnitOfWork
 
@@ -161,6 +164,9 @@ class Tally:
     """Case numbers whose latest answer disputes the entry."""
     waiting_on_several_lists: list[str] = field(default_factory=list)
     """Children on this and other frozen lists, with no answer on any of them."""
+    on_their_lists: list[str] = field(default_factory=list)
+    """Children of this version whom a list of the other side names too: a record of
+    a counterpart list is in their case, or waits in the review queue for it."""
 
     def sentence(self) -> str:
         """``of 339: partial information on 62, no answer on 212, returned 6``"""
@@ -201,7 +207,42 @@ def reconcile(uow: UnitOfWork, list_id: int, number: int, *, today: date | None 
         list_id, uow.session.get_one(HandoverListRow, list_id).title, number, len(entries),
         dict(counts), first, (today - date.fromisoformat(first)).days if first else None,
         disputed, _waiting_everywhere(uow, [e.child_id for e in entries if e.id not in latest]),
+        _on_their_lists(uow, [e.child_id for e in entries]),
     )  # fmt: skip
+
+
+def _on_their_lists(uow: UnitOfWork, child_ids: list[int]) -> list[str]:
+    """Of these children, those a counterpart's list names (linked or proposed)."""
+    if not child_ids:
+        return []
+    theirs = (
+        select(RecordRow.id)
+        .join(SourceRow, RecordRow.source_id == SourceRow.id)
+        .where(SourceRow.kind == SourceKind.COUNTERPART_LIST.value)
+    )
+    linked = set(
+        uow.session.scalars(
+            select(RecordRow.child_id)
+            .where(RecordRow.id.in_(theirs))
+            .where(RecordRow.child_id.in_(child_ids))
+        )
+    )
+    proposed = set(
+        uow.session.scalars(
+            select(MatchCandidateRow.child_id)
+            .where(MatchCandidateRow.record_id.in_(theirs))
+            .where(MatchCandidateRow.child_id.in_(child_ids))
+            .where(MatchCandidateRow.status.in_(["pending", "deferred"]))
+        )
+    )
+    found = linked | proposed
+    return list(
+        uow.session.scalars(
+            select(ChildRow.case_number)
+            .where(ChildRow.id.in_(found))
+            .order_by(ChildRow.case_number)
+        )
+    )
 
 
 def _waiting_everywhere(uow: UnitOfWork, child_ids: list[int]) -> list[str]:

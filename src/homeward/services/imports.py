@@ -422,7 +422,7 @@ def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: 
     rows, or nothing.  Written in bulk, audited row by row."""
     with registry.uow(actor) as uow:
         with uow.action("import.rows"):
-            ids = uow.insert_many(RecordRow, batch.records)
+            ids = uow.insert_many(RecordRow, batch.records, key="source_row")
             keys = [
                 {**key, "record_id": record_id}
                 for record_id, rows in zip(ids, batch.keys, strict=True)
@@ -430,7 +430,7 @@ def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: 
             ]
             if keys:
                 uow.session.execute(insert(Base.metadata.tables[RecordKeyRow.__tablename__]), keys)
-            uow.insert_many(QuarantineRow, batch.quarantined)
+            uow.insert_many(QuarantineRow, batch.quarantined, key="source_row")
             row = uow.session.get_one(ImportRow, result.import_id)
             row.rows_imported += len(batch.records)
             row.rows_quarantined += len(batch.quarantined)

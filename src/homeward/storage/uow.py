@@ -115,11 +115,15 @@ class UnitOfWork:
         finally:
             session.info["action"] = previous
 
-    def insert_many(self, table: type[Base], rows: list[dict[str, Any]]) -> list[int]:
-        """Insert many rows in one statement, audited exactly as the ORM would
+    def insert_many(self, table: type[Base], rows: list[dict[str, Any]], *, key: str) -> list[int]:
+        """Insert many rows in a few statements, audited exactly as the ORM would
         audit them (one ``<action>:insert`` entry per row, every column); returns
         their ids in the order given.  For bulk imports: no ORM objects are built.
-        Columns left out take their Python-side defaults."""
+        Columns left out take their Python-side defaults.
+
+        ``key`` names a column whose values are distinct among ``rows`` (a row
+        number): the ids come back tagged with it, so the database may return
+        them in any order and still insert many rows per statement."""
         if not rows:
             return []
         columns = table.__table__.columns
@@ -140,8 +144,9 @@ class UnitOfWork:
                 values["version"] = 1
             full.append(values)
         core = Base.metadata.tables[table.__tablename__]
-        statement = insert(core).returning(core.c.id, sort_by_parameter_order=True)
-        ids = [int(i) for i in self.session.scalars(statement, full)]
+        statement = insert(core).returning(core.c.id, core.c[key])
+        by_key = {tag: int(row_id) for row_id, tag in self.session.execute(statement, full)}
+        ids = [by_key[values[key]] for values in full]
         action = self.session.info.get("action", "change")
         audit.append_many(
             self.session,

@@ -218,3 +218,44 @@ def test_the_pdf_carries_title_version_hash_and_counts_in_each_language(
     assert "04.03.2012" in html and "2012-03-04" in list_html(version, language="en")
     assert "депортовані" in html and "deported" in list_html(version, language="en")
     assert "Категория" in list_html(version, language="ru")
+
+
+def test_direct_edits_of_a_frozen_version_are_named(registry: Registry, tmp_path: Path) -> None:
+    from sqlalchemy import delete, func, select, update
+
+    from homeward.storage.tables import Base
+
+    _children(registry)
+    list_id = _compose(registry)
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, list_id, accept_without_representative=True)
+        lists.freeze(uow, list_id, keys.load_or_create_signing_key(tmp_path / "k"))
+        uow.commit()
+    auditor = Actor(username="anna", role=Role.AUDITOR)
+    with registry.uow(auditor, write=False) as uow:
+        assert lists.check_frozen(uow) == []
+    entries = Base.metadata.tables["list_entries"]
+    versions = Base.metadata.tables["list_versions"]
+    with registry.engine.begin() as conn:  # someone edits the database directly
+        entry_id, values = conn.execute(
+            select(entries.c.id, entries.c["values"]).where(entries.c.number == 1)
+        ).one()
+        conn.execute(
+            update(entries).where(entries.c.id == entry_id)
+            .values({"values": {**values, "birth_date": "2013-03-04"}})
+        )  # fmt: skip
+        conn.execute(delete(entries).where(entries.c.number == 2))
+    with registry.uow(auditor, write=False) as uow:
+        problems = lists.check_frozen(uow)
+    assert problems == [
+        f"list {list_id} version 1: entry 1 changed (birth_date)",
+        f"list {list_id} version 1: entry 2 was deleted",
+    ]
+    with registry.engine.begin() as conn:
+        conn.execute(
+            update(versions).values(
+                content=func.replace(versions.c.content, "Олександр", "Олексій")
+            )
+        )
+    with registry.uow(auditor, write=False) as uow:
+        assert "content changed" in lists.check_frozen(uow)[0]

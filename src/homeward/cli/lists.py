@@ -318,3 +318,17 @@ def answers_import_command(
     )
     for problem in result.problems:
         console.print(f"  {problem}")
+
+
+@app.command("check")
+def check_command() -> None:
+    """Check every frozen version against its hash, signature and entries; exit 1
+    naming what was changed."""
+    with open_registry() as registry, registry.uow(operator(), write=False) as uow:
+        problems = lists.check_frozen(uow)
+    if not problems:
+        console.print("every frozen list version is as it was frozen")
+        return
+    for problem in problems:
+        err_console.print(f"[red]{problem}[/red]")
+    raise typer.Exit(1)

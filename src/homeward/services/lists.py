@@ -642,3 +642,52 @@ def key_fingerprint(public_key: str) -> str:
     raw = base64.b64decode(public_key)
     digest = hashlib.sha256(raw).hexdigest()[:16]
     return " ".join(re.findall("....", digest))
+
+
+def check_frozen(uow: UnitOfWork) -> list[str]:
+    """Every frozen version checked against itself: its stored content hashes to
+    its SHA-256, the signature verifies with its public key, and its entries rows
+    are exactly the entries of the content.  Returns what is wrong, in words
+    (nothing when all is well): a direct edit of the database shows here."""
+    uow.actor.require(Permission.READ_AUDIT)
+    problems = []
+    versions = uow.session.scalars(
+        select(ListVersionRow)
+        .where(ListVersionRow.status == "frozen")
+        .order_by(ListVersionRow.list_id, ListVersionRow.number)
+    )
+    for version in versions:
+        name = f"list {version.list_id} version {version.number}"
+        content = version.content or ""
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        if digest != version.content_sha256:
+            problems.append(f"{name}: content changed (SHA-256 {digest}, frozen as "
+                            f"{version.content_sha256})")  # fmt: skip
+            continue
+        if not keys.verify(
+            version.public_key or "", digest.encode("ascii"), version.signature or ""
+        ):
+            problems.append(f"{name}: the signature does not verify")
+        frozen = {e["entry_number"]: e for e in json.loads(content).get("entries", [])}
+        stored = {
+            e.number: e
+            for e in uow.session.scalars(
+                select(ListEntryRow).where(ListEntryRow.version_id == version.id)
+            )
+        }
+        for number in sorted(set(frozen) | set(stored)):
+            if number not in stored:
+                problems.append(f"{name}: entry {number} was deleted")
+            elif number not in frozen:
+                problems.append(f"{name}: entry {number} was added")
+            elif stored[number].values != frozen[number]:
+                fields = sorted(
+                    k for k in set(frozen[number]) | set(stored[number].values)
+                    if frozen[number].get(k) != stored[number].values.get(k)
+                )  # fmt: skip
+                problems.append(f"{name}: entry {number} changed ({', '.join(fields)})")
+        if version.entries != len(frozen):
+            problems.append(
+                f"{name}: entry count changed ({version.entries}, frozen {len(frozen)})"
+            )
+    return problems

@@ -162,3 +162,15 @@ def test_the_tally_names_children_the_other_sides_own_lists_name_too(
         number = uow.repos.children.get(entry.child_id).case_number
     with registry.uow(WORKER, write=False) as uow:
         assert answers.reconcile(uow, list_id, 1).on_their_lists == [number]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_tally_as_a_pdf_report(registry: Registry, tmp_path: Path) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    with registry.uow(WORKER) as uow:
+        answers.record_answer(uow, list_id, 1, 1, Answer.RETURNED, answered_on="2026-11-20",
+                              source="reply")  # fmt: skip
+        out = tmp_path / "tally.pdf"
+        assert answers.write_tally(uow, list_id, 1, str(out), format="pdf", language="uk") == 2
+        uow.commit()
+    assert out.read_bytes().startswith(b"%PDF")

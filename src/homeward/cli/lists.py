@@ -271,16 +271,18 @@ def tally_command(
     version: Annotated[int, typer.Argument(help="A frozen version.")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Also write every entry's answer (csv, xlsx, json)."),
+        typer.Option("--out", help="Also write it: csv, xlsx, json, or pdf (a report)."),
     ] = None,
+    language: Annotated[str, typer.Option(help="Of a PDF: uk, en or ru.")] = "uk",
 ) -> None:
     """The figures negotiators quote for a version."""
     with open_registry() as registry, registry.uow(operator()) as uow:
         tally = answers.reconcile(uow, list_id, version)
         if out is not None:
             answers.write_tally(
-                uow, list_id, version, str(out), format=out.suffix.lstrip(".").lower() or "csv"
-            )
+                uow, list_id, version, str(out), format=out.suffix.lstrip(".").lower() or "csv",
+                language=language,
+            )  # fmt: skip
             uow.commit()
     console.print(f"{tally.title}, version {tally.version}: {tally.sentence()}")
     if tally.delivered_on:

@@ -76,6 +76,42 @@ LABELS: dict[str, dict[str, Any]] = {
                   "status": "Статус"},
     },
 }  # fmt: skip
+TALLY_LABELS: dict[str, dict[str, Any]] = {
+    "uk": {
+        "as_of": "станом на", "delivered": "Передано", "days": "днів тому",
+        "not_delivered": "Ще не передано", "answer": "Відповідь", "detail": "Подробиці",
+        "answered_on": "Дата відповіді", "name": "ПІБ", "disputed": "Оспорені",
+        "waiting": "У кількох списках, без жодної відповіді",
+        "theirs": "Названі і у власних списках іншої сторони",
+        "answers": {"no_answer": "немає відповіді", "partial_information": "часткова інформація",
+                    "located": "місцезнаходження встановлено", "not_found": "не знайдено",
+                    "claims_not_in_russia": "за їхніми словами, не в РФ",
+                    "claims_adult": "за їхніми словами, повнолітня особа",
+                    "agreed_to_return": "погоджено повернення", "returned": "повернуто",
+                    "deceased": "помер(ла)", "disputed": "оспорено"},
+    },
+    "en": {
+        "as_of": "as of", "delivered": "Delivered", "days": "days ago",
+        "not_delivered": "Not delivered yet", "answer": "Answer", "detail": "Detail",
+        "answered_on": "Answered on", "name": "Name", "disputed": "Disputed",
+        "waiting": "On several lists, answered on none",
+        "theirs": "Also named on the other side's own lists",
+        "answers": {},
+    },
+    "ru": {
+        "as_of": "по состоянию на", "delivered": "Передано", "days": "дней назад",
+        "not_delivered": "Ещё не передано", "answer": "Ответ", "detail": "Подробности",
+        "answered_on": "Дата ответа", "name": "ФИО", "disputed": "Оспоренные",
+        "waiting": "В нескольких списках, без ответа",
+        "theirs": "Названы и в собственных списках другой стороны",
+        "answers": {"no_answer": "нет ответа", "partial_information": "частичная информация",
+                    "located": "местонахождение установлено", "not_found": "не найден(а)",
+                    "claims_not_in_russia": "по их словам, не в РФ",
+                    "claims_adult": "по их словам, совершеннолетний", "agreed_to_return":
+                    "согласовано возвращение", "returned": "возвращён(а)",
+                    "deceased": "умер(ла)", "disputed": "оспорено"},
+    },
+}  # fmt: skip
 LANGUAGES = tuple(LABELS)
 
 _ENVIRONMENT = jinja2.Environment(
@@ -125,3 +161,31 @@ def write_list_pdf(
     document = weasyprint.HTML(string=html).render()
     document.write_pdf(str(path))
     return len(document.pages)
+
+
+def write_tally_pdf(
+    tally: Any, rows: list[list[Any]], path: str | Path, *, language: str = "uk"
+) -> int:
+    """The tally of a version as a PDF: the figures, then every entry's latest answer."""
+    import weasyprint
+
+    labels = {**LABELS[language], **TALLY_LABELS[language]}
+    labels["answers"] = {**TALLY_LABELS["uk" if language == "uk" else language]["answers"]}
+    _ENVIRONMENT.filters["date"] = lambda value: readable_date(value, language)
+    counts = sorted(tally.by_answer.items(), key=lambda item: -item[1])
+    sentence = f"{tally.entries}: " + ", ".join(
+        f"{labels['answers'].get(a, a.replace('_', ' '))} {n}" for a, n in counts
+    )
+    html = _ENVIRONMENT.get_template("tally.html").render(
+        tally=tally, rows=rows, t=labels, language=language, counts=counts, sentence=sentence,
+        css_title=css_string(str(tally.title)), today=readable_date(_today(), language),
+    )  # fmt: skip
+    document = weasyprint.HTML(string=html).render()
+    document.write_pdf(str(path))
+    return len(document.pages)
+
+
+def _today() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date().isoformat()

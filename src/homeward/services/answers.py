@@ -511,14 +511,24 @@ def tally_rows(uow: UnitOfWork, list_id: int, number: int) -> list[list[Any]]:
     return rows
 
 
-def write_tally(uow: UnitOfWork, list_id: int, number: int, path: str, *, format: str) -> int:
-    """The tally as a table (``csv``, ``xlsx`` or ``json``): the figures, then every entry."""
+def write_tally(
+    uow: UnitOfWork, list_id: int, number: int, path: str, *, format: str, language: str = "uk"
+) -> int:
+    """The tally as a table (``csv``, ``xlsx`` or ``json``: the figures, then every
+    entry) or as a ``pdf`` report in ``language``."""
     from pathlib import Path
 
     from homeward.io.writers import write_table
 
     tally = reconcile(uow, list_id, number)
     rows = tally_rows(uow, list_id, number)
+    if format == "pdf":
+        from homeward.documents.lists import write_tally_pdf
+
+        write_tally_pdf(tally, rows, path, language=language)
+        uow.note("list.tally_export", "list_versions", None, list_id=list_id, version=number,
+                 format=format, entries=len(rows))  # fmt: skip
+        return len(rows)
     summary = [
         [None, None, f"{tally.title}, version {tally.version}", None, None, a, None, None, None, n]
         for a, n in sorted(tally.by_answer.items(), key=lambda item: -item[1])

@@ -216,10 +216,14 @@ def _load_child(
     category = Category(child.category) if child.category else Category.DEPORTED
     case = cases.open_case(uow, category=category, organisation_id=organisation_id)
     summary.children += 1
-    for record in records:
-        mine = record["source"] == "ua_report" or (
-            record["source"] != "counterpart_list" and rng.random() < LINKED_SHARE
-        )
+    linked = [
+        record["source"] == "ua_report"
+        or (record["source"] != "counterpart_list" and rng.random() < LINKED_SHARE)
+        for record in records
+    ]
+    if records and not any(linked):
+        linked[0] = True  # a case is opened from a record: never one with none
+    for record, mine in zip(records, linked, strict=True):
         _register(uow, record, sources, case.id if mine else None)
         summary.records += 1
         summary.unlinked_records += 0 if mine else 1

@@ -259,3 +259,24 @@ def test_direct_edits_of_a_frozen_version_are_named(registry: Registry, tmp_path
         )
     with registry.uow(auditor, write=False) as uow:
         assert "content changed" in lists.check_frozen(uow)[0]
+
+
+def test_a_list_searches_by_oblast_of_origin(registry: Registry) -> None:
+    ids = _children(registry)  # all three born in Маріуполь (Донецька область)
+    with registry.uow() as uow:
+        kherson = make_child(uow, given_name="Богдан", birth_place="Херсон")
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        row = lists.create_list(
+            uow, title="Kherson", purpose="p", channel="c", recipient="r",
+            criteria={"oblast": "Херсонська область"},
+        )  # fmt: skip
+        with pytest.raises(Invalid, match="not an oblast"):
+            lists.create_list(uow, title="x", purpose="p", channel="c", recipient="r",
+                              criteria={"oblast": "Атлантида"})  # fmt: skip
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        draft = lists.draft_entries(uow, row.id)
+        kherson_number = uow.repos.children.get(kherson.id).case_number
+    assert [e["case_number"] for e in draft.entries] == [kherson_number]
+    assert row.criteria == {"oblast": ["UA-65"]} and ids

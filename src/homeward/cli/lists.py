@@ -30,6 +30,9 @@ def create_command(
     recipient: Annotated[str, typer.Option(help="Who receives it.")],
     category: Annotated[list[str] | None, typer.Option(help="Search: these categories.")] = None,
     status: Annotated[list[str] | None, typer.Option(help="Search: these statuses.")] = None,
+    oblast: Annotated[
+        list[str] | None, typer.Option(help="Search: oblast of origin (name or UA-code).")
+    ] = None,
     located_in_russia: Annotated[bool, typer.Option(help="Search: located in Russia.")] = False,
     requested: Annotated[
         bool, typer.Option(help="Search: a legal representative asked for the return.")
@@ -41,6 +44,8 @@ def create_command(
         criteria["category"] = category
     if status:
         criteria["status"] = status
+    if oblast:
+        criteria["oblast"] = oblast
     if located_in_russia:
         criteria["located_in_russia"] = True
     if requested:

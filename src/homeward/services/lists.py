@@ -30,6 +30,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from homeward import keys
 from homeward.domain.roles import Permission
@@ -38,6 +39,7 @@ from homeward.errors import Conflict, Forbidden, Invalid
 from homeward.io.writers import write_table
 from homeward.names.given import name_group, resolve_given_name
 from homeward.names.parse import parse_full_name
+from homeward.names.places import resolve_place
 from homeward.names.translit import detect_language, transliterate
 from homeward.services.cases import _require_reason, get_child
 from homeward.services.records import clean_text
@@ -74,7 +76,7 @@ FORBIDDEN_FIELDS: tuple[str, ...] = (
     "relatives_phone", "relatives_email", "evidence", "health", "investigation_notes",
 )  # fmt: skip
 """Fields no list may ever carry: they endanger people or investigations."""
-CRITERIA = ("category", "status", "located_in_russia", "requested_by_representative")
+CRITERIA = ("category", "status", "oblast", "located_in_russia", "requested_by_representative")
 
 
 # --- composing -------------------------------------------------------------------------
@@ -87,9 +89,17 @@ def _criteria(criteria: Mapping[str, Any] | None) -> dict[str, Any]:
         raise Invalid(
             f"criteria: unknown {', '.join(sorted(unknown))} (known: {', '.join(CRITERIA)})"
         )
-    for name in ("category", "status"):
+    for name in ("category", "status", "oblast"):
         if name in found and isinstance(found[name], str):
             found[name] = [found[name]]
+    if found.get("oblast"):
+        codes = []
+        for value in found["oblast"]:
+            code = str(value) if str(value).startswith("UA-") else resolve_place(value).region
+            if code is None:
+                raise Invalid(f"oblast: '{value}' is not an oblast Homeward knows")
+            codes.append(code)
+        found["oblast"] = codes
     return found
 
 
@@ -211,6 +221,8 @@ def _chosen_children(uow: UnitOfWork, row: HandoverListRow) -> list[ChildRow]:
     if uow.actor.organisation_scoped:
         query = query.where(ChildRow.organisation_id == uow.actor.organisation_id)
     chosen = {c.id: c for c in uow.session.scalars(query)} if criteria else {}
+    if criteria.get("oblast") and chosen:
+        chosen = _from_oblasts(uow, chosen, set(criteria["oblast"]))
     changes = uow.session.scalars(
         select(ListChangeRow).where(ListChangeRow.list_id == row.id).order_by(ListChangeRow.id)
     )
@@ -220,6 +232,28 @@ def _chosen_children(uow: UnitOfWork, row: HandoverListRow) -> list[ChildRow]:
         else:
             chosen.pop(change.child_id, None)
     return sorted(chosen.values(), key=lambda c: c.case_number)
+
+
+def _from_oblasts(
+    uow: UnitOfWork, chosen: dict[int, ChildRow], oblasts: set[str]
+) -> dict[int, ChildRow]:
+    """The children whose oblast of origin (as the statistics count it) is one of these."""
+    from homeward.services.pfif import ordered_records
+    from homeward.services.statistics import oblast_of_origin
+
+    records: dict[int, list[RecordRow]] = {}
+    for record in uow.session.scalars(
+        select(RecordRow)
+        .where(RecordRow.child_id.in_(list(chosen)))
+        .options(selectinload(RecordRow.source))
+    ):
+        assert record.child_id is not None
+        records.setdefault(record.child_id, []).append(record)
+    return {
+        child_id: child
+        for child_id, child in chosen.items()
+        if oblast_of_origin(ordered_records(records.get(child_id, []))) in oblasts
+    }
 
 
 @dataclass

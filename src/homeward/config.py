@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     """A report that matches exactly one case this surely is linked to it unasked."""
     review_threshold: float = Field(default=0.05, ge=0.0, le=1.0)
     """Pairs from here up to the auto-link threshold wait in the review queue."""
+    session_hours: float = Field(default=8.0, gt=0)
+    """A web sign-in lasts this long; then the user signs in again."""
+    login_max_failures: int = Field(default=5, ge=1)
+    """Wrong passwords or codes in a row before an account is locked."""
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    """How long a locked account stays locked."""
+    time_zone: str = "Europe/Kyiv"
+    """The zone the web app shows times in."""
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

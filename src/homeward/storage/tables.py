@@ -495,3 +495,37 @@ class AuditRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+
+class WebSessionRow(Base):
+    """A browser's sign-in.  The cookie holds a random token; only its SHA-256
+    is kept, so reading the table (or the audit log) lets no one sign in.
+
+    ``stage`` is ``second_factor`` (password given, code awaited), ``enrol``
+    (password given, a new TOTP secret shown and awaiting its first code, kept
+    in ``totp_secret``) or ``active``.  A session ends when it expires, is
+    revoked (signing out) or the user's password changes after it began."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiTokenRow(Base):
+    """A bearer token of the JSON API.  Acts as its user, with the user's role
+    as it is when the token is used; only the token's SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

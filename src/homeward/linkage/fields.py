@@ -120,6 +120,24 @@ def compare_documents(a: str, b: str) -> Comparison:
     return Comparison("different", "different document numbers")
 
 
+def compare_birth_dates(a: str, b: str) -> Comparison:
+    """:func:`~homeward.names.dates.compare_dates` of prepared ISO dates, but two
+    dates that give only a year (or a year and month) and agree are
+    ``partial_agree``, not ``exact``: ``2012`` and ``2012`` say no more than
+    ``2012`` and ``2012-03-04`` do, and an ``exact`` date weighs as much as the
+    same day of birth.
+
+    >>> compare_birth_dates("2012", "2012").level
+    'partial_agree'
+    >>> compare_birth_dates("2012-03-04", "2012-03-04").level
+    'exact'
+    """
+    result = compare_dates(a, b)
+    if result.level == "exact" and len(a) < 10:
+        return Comparison("partial_agree", "the same year, no day on either side")
+    return result
+
+
 PARENT_LEVELS = (
     "same_name", "same_given_name", "family_differs", "same_family_only", "similar", "different",
 )  # fmt: skip
@@ -177,7 +195,7 @@ FIELDS: tuple[Field, ...] = (
         shared_by_siblings=True,
     ),
     Field("sex", "sex", ("same", "different"), compare_sex),
-    Field("birth_date", "birth date", _levels(DATE_LEVELS), compare_dates),
+    Field("birth_date", "birth date", _levels(DATE_LEVELS), compare_birth_dates),
     Field(
         "birth_place", "birth place", _PLACE_LEVELS,
         compare_place_values, shared_by_siblings=True,

@@ -312,9 +312,9 @@ _DATE_LEVEL = {level: i + 1 for i, level in enumerate(FIELDS[FIELD_INDEX["birth_
 
 
 def date_levels(parts: tuple[IntArray, IntArray, IntArray], x: IntArray, y: IntArray) -> LevelArray:
-    """:func:`homeward.names.dates.compare_dates` of prepared dates ``x[k]``,
-    ``y[k]`` (vocabulary codes), computed with numpy: the same levels, tested
-    against it on every pair of a synthetic registry."""
+    """:func:`homeward.linkage.fields.compare_birth_dates` of prepared dates
+    ``x[k]``, ``y[k]`` (vocabulary codes), computed with numpy: the same levels,
+    tested against it on every pair of a synthetic registry."""
     years, months, days = parts
     ya, ma, da, yb, mb, db = years[x], months[x], days[x], years[y], months[y], days[y]
     precision_a = (ma > 0).astype(np.int64) + (da > 0)
@@ -331,7 +331,9 @@ def date_levels(parts: tuple[IntArray, IntArray, IntArray], x: IntArray, y: IntA
     plus_minus_one = same_precision & (ma == mb) & (da == db) & (np.abs(ya - yb) == 1)
     a_short = (ya == yb) & (precision_a < precision_b) & ((ma == 0) | (ma == mb)) & (da == 0)
     b_short = (ya == yb) & (precision_b < precision_a) & ((mb == 0) | (mb == ma)) & (db == 0)
-    partial = ~same_precision & (a_short | b_short)
+    # Two year-only (or month) dates that agree are partial_agree (compare_birth_dates).
+    partial = (~same_precision & (a_short | b_short)) | (exact & (precision_a < 2))
+    exact &= precision_a == 2
     out = np.where(ya == yb, _DATE_LEVEL["same_year"], _DATE_LEVEL["different"])
     out = np.where(partial, _DATE_LEVEL["partial_agree"], out)
     out = np.where(plus_minus_one, _DATE_LEVEL["year_plus_minus_one"], out)

@@ -1,0 +1,84 @@
+"""The web application: pages for people, the JSON API beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from homeward.config import Settings
+from homeward.errors import HomewardError
+from homeward.services import signin
+from homeward.services.registry_app import Registry
+from homeward.services.review import load_model
+from homeward.web.deps import SignInNeeded, WebState, render
+from homeward.web.security import SECURITY_HEADERS
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings, *, registry: Registry | None = None) -> FastAPI:
+    """The whole web app over the registry these settings name.  The database
+    must be migrated already (``homeward init``)."""
+    from homeward.web.api import create_api
+    from homeward.web.pages import routers
+
+    app = FastAPI(title="Homeward", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    app.state.web = WebState(
+        settings=settings,
+        registry=registry or Registry.open(settings),
+        model=load_model(settings),
+        policy=signin.Policy.from_settings(settings),
+        templates=templates,
+    )
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.scheme == "https":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/signin"})
+        return RedirectResponse(f"/signin?next={exc.next_path}", status_code=303)
+
+    @app.exception_handler(HomewardError)
+    async def homeward_error(request: Request, exc: HomewardError) -> Response:
+        return render(
+            request, "error.html", {"status": exc.status_code, "message": str(exc)},
+            status_code=exc.status_code,
+        )  # fmt: skip
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return render(
+            request, "error.html", {"status": exc.status_code, "message": None},
+            status_code=exc.status_code,
+        )  # fmt: skip
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount("/api/v1", create_api(app.state.web))
+    for router in routers():
+        app.include_router(router)
+    return app
+
+
+def api_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)

@@ -1,0 +1,87 @@
+"""Cookies, CSRF tokens and the security headers every answer carries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from fastapi import Request
+from starlette.responses import Response
+
+from homeward.errors import Forbidden
+
+SESSION_COOKIE = "hw_session"
+PRESESSION_COOKIE = "hw_pre"
+"""A random value held before signing in, so the sign-in form has a CSRF token too."""
+LANGUAGE_COOKIE = "hw_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=is_https(request),
+        path="/",
+    )
+
+
+def csrf_seed(request: Request) -> str | None:
+    """What this browser's CSRF token is derived from: its session token, or
+    before signing in its pre-session value.  Neither is ever stored."""
+    return request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE)
+
+
+def csrf_token_for(seed: str) -> str:
+    return hashlib.sha256(f"csrf|{seed}".encode()).hexdigest()
+
+
+def new_presession() -> str:
+    return secrets.token_urlsafe(24)
+
+
+async def csrf_protect(request: Request) -> None:
+    """Refuse a form sent without the token of this browser's session: another
+    site can make the browser send a form, but cannot read the token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    seed = request.state.csrf_seed if hasattr(request.state, "csrf_seed") else None
+    seed = seed or csrf_seed(request)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not seed or not sent or not hmac.compare_digest(sent, csrf_token_for(seed)):
+        raise Forbidden("the form is out of date or was not sent from Homeward; reload the page")

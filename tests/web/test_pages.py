@@ -1,0 +1,164 @@
+"""Every page for every role: allowed ones work, the others answer 403 or 404,
+and no page shows a role what it may not see."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from homeward.storage.tables import AuditRow
+from tests.web.conftest import (
+    RELATIVE_PHONE,
+    REPORTER,
+    REPORTER_CONTACT,
+    ROLES,
+    World,
+    csrf_of,
+    sign_in,
+)
+
+READERS = {"admin", "case_worker", "verifier", "analyst", "partner"}
+REVIEWERS = {"case_worker", "verifier"}
+REPORTERS = {"case_worker", "partner"}
+SENSITIVE_READERS = {"case_worker", "verifier"}
+
+
+def expected_pages(world: World, role: str) -> dict[str, int]:
+    own_case = 200 if role in READERS - {"partner"} else (404 if role == "partner" else 403)
+    partner_case = 200 if role in READERS else 403
+    return {
+        "/": 200,
+        "/search?q=Kovalenko": 200 if role in READERS else 403,
+        "/search/results?q=Kovalenko": 200 if role in READERS else 403,
+        "/cases": 200 if role in READERS else 403,
+        f"/cases/{world.child_number}": own_case,
+        f"/cases/{world.partner_child_number}": partner_case,
+        "/cases/HW-1999-000999": 404 if role in READERS else 403,
+        "/reports/new": 200 if role in REPORTERS else 403,
+        "/review": 200 if role in REVIEWERS else 403,
+        f"/review/{world.candidate_id}": 200 if role in REVIEWERS else 403,
+        "/account/tokens": 200,
+    }
+
+
+@pytest.mark.parametrize("role", [r.value for r in ROLES])
+def test_every_page_answers_each_role_as_its_permissions_say(
+    app_client: TestClient, world: World, role: str
+) -> None:
+    sign_in(app_client, world, role)
+    for path, status in expected_pages(world, role).items():
+        answer = app_client.get(path)
+        assert answer.status_code == status, (role, path, answer.status_code)
+        if role not in SENSITIVE_READERS:
+            for secret in (REPORTER, REPORTER_CONTACT, RELATIVE_PHONE, "seen in Anapa"):
+                assert secret not in answer.text, (role, path, secret)
+
+
+def test_a_case_worker_sees_contacts_and_the_reporter(app_client: TestClient, world: World) -> None:
+    sign_in(app_client, world, "case_worker")
+    page = app_client.get(f"/cases/{world.child_number}")
+    assert page.status_code == 200
+    assert "Коваленко" in page.text
+    assert RELATIVE_PHONE in page.text and REPORTER in page.text
+
+
+def test_opening_a_case_page_is_written_to_the_audit_trail(
+    app_client: TestClient, world: World
+) -> None:
+    def views() -> int:
+        with world.registry.uow(write=False) as uow:
+            return int(
+                uow.session.scalar(
+                    select(func.count())
+                    .select_from(AuditRow)
+                    .where(AuditRow.action == "children.view", AuditRow.actor == "analyst")
+                )
+                or 0
+            )
+
+    sign_in(app_client, world, "analyst")
+    before = views()
+    assert app_client.get(f"/cases/{world.child_number}").status_code == 200
+    assert views() == before + 1
+
+
+def test_search_as_you_type_finds_the_cyrillic_child_from_latin_letters(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "analyst")
+    answer = app_client.get("/search/results", params={"q": "Aleksandr Kovalenko"})
+    assert answer.status_code == 200
+    assert world.child_number in answer.text
+    assert "Коваленко Олександр" in answer.text
+    assert world.partner_child_number not in answer.text
+    assert "<html" not in answer.text  # a fragment for htmx, not a page
+
+
+def test_a_partner_searches_only_its_own_cases(app_client: TestClient, world: World) -> None:
+    sign_in(app_client, world, "partner")
+    mine = app_client.get("/search/results", params={"q": "Mariia Shevchenko"})
+    assert world.partner_child_number in mine.text
+    theirs = app_client.get("/search/results", params={"q": "Aleksandr Kovalenko"})
+    assert world.child_number not in theirs.text
+
+
+def test_a_report_shows_candidates_while_typed_and_is_then_linked(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    form = app_client.get("/reports/new")
+    token = csrf_of(form.text)
+    typed = {"given_name": "Oleksandr", "family_name": "Kovalenko", "birth_date": "2012-03-04"}
+    live = app_client.post("/reports/candidates", data=typed, headers={"X-CSRF-Token": token})
+    assert live.status_code == 200
+    assert world.child_number in live.text
+    kept = app_client.post("/reports", data={**typed, "csrf_token": token})
+    assert kept.status_code == 200
+    assert world.child_number in kept.text
+    link_form = kept.text[kept.text.index('action="/reports/') :]
+    action = link_form[len('action="') : link_form.index('" ')]
+    child_id = link_form.split('name="child_id" value="')[1].split('"')[0]
+    linked = app_client.post(
+        action, data={"child_id": child_id, "reason": "same child", "csrf_token": token}
+    )
+    assert linked.status_code == 303
+    assert linked.headers["location"] == f"/cases/{world.child_number}"
+    case = app_client.get(linked.headers["location"])
+    assert case.text.count('<details class="record">') == 2
+
+
+def test_a_report_with_an_impossible_date_is_shown_again_with_the_error(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    token = csrf_of(app_client.get("/reports/new").text)
+    answer = app_client.post(
+        "/reports", data={"given_name": "Оля", "birth_date": "2012-02-31", "csrf_token": token}
+    )
+    assert answer.status_code == 422
+    assert "birth_date" in answer.text and 'value="Оля"' in answer.text
+
+
+def test_the_review_page_compares_side_by_side_and_decides(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "verifier")
+    item = app_client.get(f"/review/{world.candidate_id}")
+    assert "Александр" in item.text and "Олександр" in item.text
+    answer = app_client.post(
+        f"/review/{world.candidate_id}",
+        data={"action": "reject", "reason": "another boy", "csrf_token": csrf_of(item.text)},
+    )
+    assert answer.status_code == 303
+    queue = app_client.get("/review")
+    assert f'href="/review/{world.candidate_id}"' not in queue.text
+
+
+def test_dates_are_shown_as_people_read_them(app_client: TestClient, world: World) -> None:
+    sign_in(app_client, world, "case_worker")
+    uk = app_client.get(f"/cases/{world.child_number}").text
+    assert "4 березня 2012" in uk
+    app_client.get("/language/en")
+    en = app_client.get(f"/cases/{world.child_number}").text
+    assert "March 4, 2012" in en

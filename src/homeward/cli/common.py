@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -9,7 +10,8 @@ import typer
 from rich.console import Console
 
 from homeward.config import Settings
-from homeward.errors import HomewardError
+from homeward.domain.roles import Actor, Role
+from homeward.errors import HomewardError, Invalid
 from homeward.services.registry_app import Registry
 
 console = Console(soft_wrap=True)
@@ -41,3 +43,19 @@ def friendly_errors() -> Iterator[None]:
     except HomewardError as err:
         err_console.print(f"[red]error:[/red] {err}")
         raise typer.Exit(1) from err
+
+
+def field_values(pairs: list[str], fields: tuple[str, ...]) -> dict[str, str]:
+    """``["family_name=Коваленко", ...]`` as a dict, every name one of ``fields``."""
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in fields:
+            raise Invalid(f"'{pair}': write field=value, with a field of {', '.join(fields)}")
+        values[name] = value
+    return values
+
+
+def operator() -> Actor:
+    """The person at the command line, named in the audit trail by their login."""
+    return Actor(username=f"cli:{getpass.getuser()}", role=Role.SYSTEM)

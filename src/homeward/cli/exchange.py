@@ -10,8 +10,14 @@ from typing import Annotated
 
 import typer
 
-from homeward.cli.common import console, err_console, friendly_errors, open_registry, settings
-from homeward.cli.review import operator
+from homeward.cli.common import (
+    console,
+    err_console,
+    friendly_errors,
+    open_registry,
+    operator,
+    settings,
+)
 from homeward.errors import Invalid
 from homeward.io.pfif import check_pfif
 from homeward.services import pfif, review, statistics

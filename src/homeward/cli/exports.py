@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from homeward.cli.common import console, open_registry
-from homeward.cli.review import operator
+from homeward.cli.common import console, open_registry, operator
 from homeward.services import exports
 
 app = typer.Typer(help="Export cases to CSV, XLSX or JSON.", no_args_is_help=True)

@@ -10,10 +10,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from homeward.cli.common import console, err_console, open_registry, settings
-from homeward.cli.review import operator
+from homeward.cli.common import (
+    console,
+    err_console,
+    field_values,
+    open_registry,
+    operator,
+    settings,
+)
 from homeward.domain.model import Category, SourceKind
-from homeward.errors import Invalid
 from homeward.io.headers import IMPORT_FIELDS, read_mapping_file
 from homeward.services import imports, review
 
@@ -169,18 +174,6 @@ def quarantine_command(
     console.print(table)
 
 
-def _changes(pairs: list[str]) -> dict[str, str]:
-    changes = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or name not in IMPORT_FIELDS:
-            raise Invalid(
-                f"'{pair}': write field=value, with a field of {', '.join(IMPORT_FIELDS)}"
-            )
-        changes[name] = value
-    return changes
-
-
 @app.command("correct")
 def correct_command(
     quarantine_id: Annotated[int, typer.Argument(help="The quarantined row's id.")],
@@ -191,7 +184,7 @@ def correct_command(
     with open_registry() as registry, registry.uow(operator()) as uow:
         config = settings()
         record = imports.correct(
-            uow, quarantine_id, _changes(changes), reason=reason,
+            uow, quarantine_id, field_values(changes, IMPORT_FIELDS), reason=reason,
             model=review.load_model(config), thresholds=review.Thresholds.from_settings(config),
         )  # fmt: skip
         uow.commit()

@@ -10,8 +10,7 @@ import typer
 from rich.table import Table
 
 from homeward import keys
-from homeward.cli.common import console, err_console, open_registry
-from homeward.cli.review import operator
+from homeward.cli.common import console, err_console, open_registry, operator
 from homeward.services import answers, lists
 from homeward.services.answers import Answer
 from homeward.storage.uow import UnitOfWork

@@ -7,26 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from homeward.cli.common import console, open_registry, settings
-from homeward.cli.review import operator
+from homeward.cli.common import console, field_values, open_registry, operator, settings
 from homeward.domain.model import Category, SourceKind
 from homeward.domain.record import RECORD_FIELD_NAMES
-from homeward.errors import Invalid
 from homeward.services import intake, review
 
 app = typer.Typer(help="Take a report and link it to a case or open one.", no_args_is_help=True)
-
-
-def _values(pairs: list[str]) -> dict[str, str]:
-    values = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or name not in RECORD_FIELD_NAMES:
-            raise Invalid(
-                f"'{pair}': write field=value, with a field of {', '.join(RECORD_FIELD_NAMES)}"
-            )
-        values[name] = value
-    return values
 
 
 @app.command("add")
@@ -43,7 +29,11 @@ def add_command(
     """Keep the report at once, then show the children it may describe."""
     with open_registry() as registry, registry.uow(operator()) as uow:
         taken = intake.take_report(
-            uow, _values(fields), title=title, kind=kind, model=review.load_model(settings())
+            uow,
+            field_values(fields, RECORD_FIELD_NAMES),
+            title=title,
+            kind=kind,
+            model=review.load_model(settings()),
         )
         uow.commit()
     console.print(f"report kept as record {taken.record.id}")

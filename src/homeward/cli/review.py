@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated
@@ -11,8 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from homeward.cli.common import console, err_console, open_registry, settings
-from homeward.domain.roles import Actor, Role
+from homeward.cli.common import console, err_console, open_registry, operator, settings
 from homeward.linkage.model import MatchModel
 from homeward.services import review
 from homeward.services.review import Action, ReviewItem, ReviewStatus, Thresholds
@@ -24,11 +22,6 @@ app = typer.Typer(
 
 _STAGES = {"prepare": "reading records", "compare": "comparing candidates"}
 ReasonOption = Annotated[str, typer.Option("--reason", "-r", help="Why (kept with the decision).")]
-
-
-def operator() -> Actor:
-    """The person at the command line, named in the audit trail by their login."""
-    return Actor(username=f"cli:{getpass.getuser()}", role=Role.SYSTEM)
 
 
 @app.command()

@@ -30,7 +30,7 @@ from homeward.domain.status import Status
 from homeward.errors import Conflict, Invalid
 from homeward.services import cases
 from homeward.services.cases import _require_reason
-from homeward.services.lists import frozen_version
+from homeward.services.lists import frozen_version, past_day
 from homeward.services.records import clean_text
 from homeward.storage.tables import (
     ChildRow,
@@ -95,12 +95,7 @@ def record_answer(
     """Keep an answer for one entry and write it on the child's timeline."""
     uow.actor.require(Permission.COMPOSE_LISTS)
     entry = _entry(uow, list_id, number, entry_number)
-    try:
-        day = date.fromisoformat(answered_on)
-    except ValueError as err:
-        raise Invalid(f"answered_on: '{answered_on}' is not a date (YYYY-MM-DD)") from err
-    if day > datetime.now(UTC).date():
-        raise Invalid("answered_on: an answer cannot come from the future")
+    day = past_day(answered_on, "answered_on")
     said = clean_text(source)
     if not said:
         raise Invalid("source: say who answered, and through what")

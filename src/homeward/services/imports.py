@@ -525,6 +525,17 @@ def quarantined(
     )
 
 
+def _open_quarantined(uow: UnitOfWork, quarantine_id: int) -> QuarantineRow:
+    """A quarantined row still waiting for a correction or a discard."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    row = uow.session.get(QuarantineRow, quarantine_id)
+    if row is None:
+        raise Invalid(f"no quarantined row {quarantine_id}")
+    if row.status != "open":
+        raise Conflict(f"quarantined row {quarantine_id} was already {row.status}")
+    return row
+
+
 def correct(
     uow: UnitOfWork,
     quarantine_id: int,
@@ -538,13 +549,8 @@ def correct(
     """Correct a quarantined row; if it now reads, it becomes a record (its raw
     copy stays the row as received; the correction is kept on the quarantine row)
     and, with ``match``, is matched against the registry like the import's rows."""
-    uow.actor.require(Permission.IMPORT_FILES)
+    row = _open_quarantined(uow, quarantine_id)
     reason = _require_reason(reason)
-    row = uow.session.get(QuarantineRow, quarantine_id)
-    if row is None:
-        raise Invalid(f"no quarantined row {quarantine_id}")
-    if row.status != "open":
-        raise Conflict(f"quarantined row {quarantine_id} was already {row.status}")
     values = {**row.values, **changes}
     data, errors = check_row(values)
     if data is None:
@@ -574,13 +580,8 @@ def correct(
 
 def discard(uow: UnitOfWork, quarantine_id: int, *, reason: str) -> QuarantineRow:
     """Leave a quarantined row out for good (it stays, marked discarded)."""
-    uow.actor.require(Permission.IMPORT_FILES)
+    row = _open_quarantined(uow, quarantine_id)
     reason = _require_reason(reason)
-    row = uow.session.get(QuarantineRow, quarantine_id)
-    if row is None:
-        raise Invalid(f"no quarantined row {quarantine_id}")
-    if row.status != "open":
-        raise Conflict(f"quarantined row {quarantine_id} was already {row.status}")
     with uow.action("import.discard"):
         row.status, row.resolved_by, row.resolved_at, row.reason = (
             "discarded", uow.actor.username, utcnow(), reason,

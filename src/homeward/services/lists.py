@@ -546,6 +546,17 @@ def difference(uow: UnitOfWork, list_id: int, old: int, new: int | None = None) 
     return Difference(sorted(set(after) - set(before)), sorted(set(before) - set(after)), changed)
 
 
+def past_day(value: str, name: str) -> date:
+    """A day (YYYY-MM-DD) that is not in the future, or ``Invalid`` naming ``name``."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as err:
+        raise Invalid(f"{name}: '{value}' is not a date (YYYY-MM-DD)") from err
+    if day > datetime.now(UTC).date():
+        raise Invalid(f"{name}: {value} is in the future")
+    return day
+
+
 def deliver(
     uow: UnitOfWork,
     list_id: int,
@@ -559,12 +570,7 @@ def deliver(
     """Record that a frozen version was handed over."""
     uow.actor.require(Permission.COMPOSE_LISTS)
     version = frozen_version(uow, list_id, number)
-    try:
-        day = date.fromisoformat(delivered_on)
-    except ValueError as err:
-        raise Invalid(f"delivered_on: '{delivered_on}' is not a date (YYYY-MM-DD)") from err
-    if day > datetime.now(UTC).date():
-        raise Invalid("delivered_on: a delivery cannot be in the future")
+    day = past_day(delivered_on, "delivered_on")
     for name, value in (("recipient", recipient), ("channel", channel)):
         if not clean_text(value):
             raise Invalid(f"{name}: say who received it and how")

@@ -172,3 +172,14 @@ def test_the_trained_prior_counts_about_as_many_matches_as_there_are() -> None:
     all_pairs = len(records) * (len(records) - 1) / 2
     assert 0.5 < model.prior * all_pairs / truth < 2.0
     assert "birth date" in model.trained["prior_from"]
+
+
+def test_records_sharing_no_key_make_no_candidate() -> None:
+    found = candidate_pairs([frozenset({"a"}), frozenset({"b"}), frozenset({"c"})])
+    assert len(found) == 0
+    result = link(
+        [{"given_name": "Олег"}, {"given_name": "Ігор"}, {"family_name": "Шевчук"}],
+        model=default_model(),
+        train_model=False,
+    )
+    assert result.candidate_pairs == 0 and result.pairs == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_skeleton, format_time
 
 from homeward.web.messages_uk import UKRAINIAN
 
@@ -90,7 +90,9 @@ class Translator:
         if value is None or value == "":
             return ""
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return format_datetime(moment, "medium", tzinfo=self.zone, locale=self.lang)
+        local = moment.astimezone(self.zone)
+        day = format_date(local.date(), "medium", locale=self.lang)
+        return f"{day}, {format_time(local.time(), 'short', locale=self.lang)}"
 
     def day(self, value: str | date | None) -> str:
         """A date that may be partial (``2012``, ``2012-03``, ``2012-03-04``)."""

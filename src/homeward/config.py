@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     """Wrong passwords or codes in a row before an account is locked."""
     login_lockout_minutes: int = Field(default=15, ge=1)
     """How long a locked account stays locked."""
+    login_failures_per_address: int = Field(default=30, ge=1)
+    """Failed sign-ins from one address in 10 minutes before it must wait."""
     time_zone: str = "Europe/Kyiv"
     """The zone the web app shows times in."""
 

@@ -173,3 +173,16 @@ def test_every_text_of_the_templates_has_its_ukrainian() -> None:
     assert len(used) > 50
     missing = sorted(used - UKRAINIAN.keys())
     assert not missing, f"no Ukrainian for: {missing}"
+
+
+def test_one_address_failing_on_many_users_is_throttled(world: World) -> None:
+    from homeward.web import create_app
+
+    settings = world.settings.model_copy(update={"login_failures_per_address": 3})
+    app = create_app(settings, registry=world.registry)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        for username in ("analyst", "auditor", "partner"):
+            assert _password(client, username, "not the password") == 401
+        assert _password(client, "verifier") == 429  # the right password, but wait
+        for username in ("analyst", "auditor", "partner"):
+            assert _user(world, username).locked_until is None  # no account was locked

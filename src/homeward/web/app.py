@@ -18,7 +18,7 @@ from homeward.services import signin
 from homeward.services.registry_app import Registry
 from homeward.services.review import load_model
 from homeward.web.deps import SignInNeeded, WebState, render
-from homeward.web.security import SECURITY_HEADERS
+from homeward.web.security import SECURITY_HEADERS, FailureThrottle
 
 HERE = Path(__file__).parent
 
@@ -38,6 +38,7 @@ def create_app(settings: Settings, *, registry: Registry | None = None) -> FastA
         model=load_model(settings),
         policy=signin.Policy.from_settings(settings),
         templates=templates,
+        throttle=FailureThrottle(settings.login_failures_per_address),
     )
 
     @app.middleware("http")

@@ -21,6 +21,7 @@ from homeward.web.security import (
     LANGUAGE_COOKIE,
     PRESESSION_COOKIE,
     SESSION_COOKIE,
+    FailureThrottle,
     csrf_seed,
     csrf_token_for,
     new_presession,
@@ -37,6 +38,7 @@ class WebState:
     model: MatchModel
     policy: signin.Policy
     templates: Jinja2Templates
+    throttle: FailureThrottle
 
 
 class SignInNeeded(Exception):

@@ -155,6 +155,10 @@ UKRAINIAN: dict[str, str] = {
     "There is nothing here, or you may not see it.": "Тут нічого немає, або вам це не доступно.",
     "Timeline": "Хронологія",
     "Token": "Токен",
+    "Too many failed sign-ins came from your network. Wait a few minutes and try again.": (
+        "З вашої мережі надійшло надто багато невдалих спроб входу. Зачекайте кілька хвилин "
+        "і спробуйте знову."
+    ),
     "Type the six-digit code your authenticator app shows for Homeward.": (
         "Введіть шестизначний код, який показує ваш застосунок автентифікації для «Додому»."
     ),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections import deque
 
 from fastapi import Request
 from starlette.responses import Response
@@ -85,3 +87,35 @@ async def csrf_protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not seed or not sent or not hmac.compare_digest(sent, csrf_token_for(seed)):
         raise Forbidden("the form is out of date or was not sent from Homeward; reload the page")
+
+
+class FailureThrottle:
+    """Failed sign-ins per client address in a sliding window, in this process.
+
+    The account lockout stops guessing one user's password; this stops one
+    address from trying a few passwords on many users."""
+
+    def __init__(self, limit: int, window_seconds: float = 600.0) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        found = self._failures.setdefault(address, deque())
+        while found and found[0] <= now - self.window:
+            found.popleft()
+        return found
+
+    def blocked(self, address: str) -> bool:
+        return len(self._recent(address, time.monotonic())) >= self.limit
+
+    def failed(self, address: str) -> None:
+        now = time.monotonic()
+        self._recent(address, now).append(now)
+        if len(self._failures) > 10_000:  # forget idle addresses
+            for key in [k for k, v in self._failures.items() if not v]:
+                del self._failures[key]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

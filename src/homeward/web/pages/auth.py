@@ -13,6 +13,7 @@ from homeward.web.security import (
     LANGUAGE_COOKIE,
     PRESESSION_COOKIE,
     SESSION_COOKIE,
+    client_address,
     csrf_protect,
     set_cookie,
 )
@@ -23,6 +24,10 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 def _form_text(form: object, name: str) -> str:
     value = form.get(name) if hasattr(form, "get") else None
     return value if isinstance(value, str) else ""
+
+
+def _throttled(request: Request, template: str, context: dict[str, object]) -> Response:
+    return render(request, template, {**context, "throttled": True}, status_code=429)
 
 
 @router.get("/signin")
@@ -39,10 +44,14 @@ async def signin_submit(request: Request) -> Response:
     web = state(request)
     username = _form_text(form, "username")
     next_path = safe_next(_form_text(form, "next"))
+    address = client_address(request)
+    if web.throttle.blocked(address):
+        return _throttled(request, "signin.html", {"next": next_path, "username": username})
     with web.registry.uow(signin.SIGN_IN_ACTOR) as uow:
         started = signin.begin_sign_in(uow, username, _form_text(form, "password"), web.policy)
         uow.commit()
     if started is None:
+        web.throttle.failed(address)
         return render(
             request, "signin.html",
             {"next": next_path, "username": username, "refused": True},
@@ -73,10 +82,17 @@ async def code_submit(request: Request) -> Response:
     web = state(request)
     token = request.cookies.get(SESSION_COOKIE, "")
     next_path = safe_next(_form_text(form, "next"))
+    address = client_address(request)
+    if web.throttle.blocked(address):
+        info = current_session(request)
+        if info is None:
+            return RedirectResponse("/signin", status_code=303)
+        return _throttled(request, "signin_code.html", {"next": next_path, "session": info})
     with web.registry.uow(signin.SIGN_IN_ACTOR) as uow:
         fresh = signin.finish_sign_in(uow, token, _form_text(form, "code"), web.policy)
         uow.commit()
     if fresh is None:
+        web.throttle.failed(address)
         info = current_session(request)
         if info is None or info.active:
             return RedirectResponse("/signin", status_code=303)

@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             seconds = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             backend = registry.engine.dialect.name
             registry.close()
         finally:
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
             f"| rows per second | {result.rows_read / seconds:,.0f} |",
             f"| name data loaded before the clock (s) | {warm_up:.1f} |",
             f"| peak memory of the process (MB) | {peak:,.0f} (before the import: {before:,.0f}) |",
+            f"| peak memory of a worker process (MB) | {workers_peak:,.0f} |",
             "",
         ]
     )

@@ -162,3 +162,33 @@ def test_dates_are_shown_as_people_read_them(app_client: TestClient, world: Worl
     app_client.get("/language/en")
     en = app_client.get(f"/cases/{world.child_number}").text
     assert "March 4, 2012" in en
+
+
+def test_two_cases_of_one_child_are_merged_into_the_case_the_reviewer_keeps(
+    app_client: TestClient, world: World
+) -> None:
+    from homeward.services import review
+    from tests.factories import make_child
+
+    with world.registry.uow() as uow:
+        newer = make_child(
+            uow, given_name="Александр", patronymic="Сергеевич", birth_place="Мариуполь",
+            mother_name="Коваленко Елена Петровна",
+        )  # fmt: skip
+        uow.commit()
+    with world.registry.uow() as uow:
+        review.scan_registry(uow, thresholds=review.Thresholds(auto_link=1.0, review=0.05))
+        uow.commit()
+        [pair] = [i for i in review.queue(uow) if i.kind == "cases"]
+    sign_in(app_client, world, "case_worker")
+    page = app_client.get(f"/review/{pair.id}")
+    assert 'name="keep"' in page.text
+    answer = app_client.post(
+        f"/review/{pair.id}",
+        data={"action": "accept", "reason": "one boy", "keep": str(newer.id),
+              "version": str(pair.version), "csrf_token": csrf_of(page.text)},
+    )  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    moved = app_client.get(f"/cases/{world.child_number}")
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/cases/{newer.case_number}"

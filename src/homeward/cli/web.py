@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from homeward.cli.common import console, settings
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
-    forwarded_allow_ips: str = typer.Option(
-        "127.0.0.1",
-        help="Proxies trusted to say the request came over HTTPS (X-Forwarded-Proto).",
-    ),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            help="Proxies trusted to say the request came over HTTPS (X-Forwarded-Proto)."
+        ),
+    ] = "127.0.0.1",
+    access_log: Annotated[
+        bool,
+        typer.Option(help="Log every request line; these hold searched names, so off by default."),
+    ] = False,
 ) -> None:
     """Serve the web app (pages and the JSON API under /api/v1) until stopped.
 
@@ -34,5 +42,6 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
+        access_log=access_log,
         log_level="info",
     )

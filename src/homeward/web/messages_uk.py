@@ -56,6 +56,7 @@ UKRAINIAN: dict[str, str] = {
     ),
     "How the child was taken": "Як дитину забрали",
     "Identity": "Особа",
+    "If they are one child, the case that stays": "Якщо це одна дитина — справа, що залишається",
     "Keep the report": "Зберегти повідомлення",
     "Key": "Ключ",
     "Kind": "Вид",

@@ -78,8 +78,7 @@ async def csrf_protect(request: Request) -> None:
     site can make the browser send a form, but cannot read the token."""
     if request.method not in UNSAFE_METHODS:
         return
-    seed = request.state.csrf_seed if hasattr(request.state, "csrf_seed") else None
-    seed = seed or csrf_seed(request)
+    seed = csrf_seed(request)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         form = await request.form()

@@ -51,10 +51,12 @@ async def decide(
         raise Invalid("action: accept, reject or defer") from err
     version = form.get("version")
     expected = int(version) if isinstance(version, str) and version.isdigit() else None
+    keep = form.get("keep")
+    surviving = int(keep) if isinstance(keep, str) and keep.isdigit() else None
     with state(request).registry.uow(actor) as uow:
         review.decide(
             uow, candidate_id, action, reason=str(form.get("reason") or ""),
-            expected_version=expected,
+            expected_version=expected, surviving_child_id=surviving,
         )  # fmt: skip
         uow.commit()
     return RedirectResponse("/review", status_code=303)

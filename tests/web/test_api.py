@@ -236,3 +236,26 @@ def test_a_token_made_on_the_account_page_works_until_revoked(
     app_client.post(revoke.group(1), data={"csrf_token": csrf_of(made.text)})
     assert app_client.get("/api/v1/cases", headers=headers).status_code == 401
     assert token.group(1) not in app_client.get("/account/tokens").text
+
+
+def test_a_status_move_through_the_api(app_client: TestClient, world: World) -> None:
+    worker = bearer(api_token(world, "case_worker"))
+    path = f"/api/v1/cases/{world.child_number}/status"
+    moved = app_client.post(
+        path, json={"status": "under_verification", "reason": "papers in"}, headers=worker
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "under_verification"
+    refused = app_client.post(path, json={"status": "verified", "reason": "x"}, headers=worker)
+    assert refused.status_code == 403
+    verifier = bearer(api_token(world, "verifier"))
+    stale = app_client.post(
+        path, json={"status": "verified", "reason": "x", "version": 1}, headers=verifier
+    )
+    assert stale.status_code == 409
+    wrong = app_client.post(path, json={"status": "returned", "reason": "x"}, headers=verifier)
+    assert wrong.status_code == 409
+    analyst = bearer(api_token(world, "analyst"))
+    assert (
+        app_client.post(path, json={"status": "closed", "reason": "x"}, headers=analyst).status_code
+        == 403
+    )

@@ -192,3 +192,35 @@ def test_two_cases_of_one_child_are_merged_into_the_case_the_reviewer_keeps(
     moved = app_client.get(f"/cases/{world.child_number}")
     assert moved.status_code == 303
     assert moved.headers["location"] == f"/cases/{newer.case_number}"
+
+
+def test_a_verifier_moves_a_case_to_verified_and_a_case_worker_cannot(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    worker_page = app_client.get(f"/cases/{world.child_number}")
+    assert 'value="under_verification"' in worker_page.text
+    app_client.post(
+        f"/cases/{world.child_number}/status",
+        data={"move": "under_verification", "reason": "documents arrived",
+              "csrf_token": csrf_of(worker_page.text)},
+    )  # fmt: skip
+    worker_page = app_client.get(f"/cases/{world.child_number}")
+    assert 'value="verified"' not in worker_page.text  # the commission verifies
+    refused = app_client.post(
+        f"/cases/{world.child_number}/status",
+        data={"move": "verified", "reason": "sure", "csrf_token": csrf_of(worker_page.text)},
+    )
+    assert refused.status_code == 403
+    app_client.cookies.clear()
+    sign_in(app_client, world, "verifier")
+    page = app_client.get(f"/cases/{world.child_number}")
+    assert 'value="verified"' in page.text
+    moved = app_client.post(
+        f"/cases/{world.child_number}/status",
+        data={"move": "verified", "reason": "birth certificate seen",
+              "csrf_token": csrf_of(page.text)},
+    )  # fmt: skip
+    assert moved.status_code == 303
+    after = app_client.get(f"/cases/{world.child_number}").text
+    assert "birth certificate seen" in after and "Підтверджено" in after

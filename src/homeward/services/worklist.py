@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from homeward.domain.roles import Permission
-from homeward.domain.status import Status
+from homeward.domain.status import Status, StatusState, allowed_moves
 from homeward.services.access import check_case_access
+from homeward.services.cases import _VERIFIER_MOVES as VERIFIER_MOVES
+from homeward.services.cases import get_child
 from homeward.services.review import OPEN, ReviewItem, get_item
 from homeward.storage.tables import (
     ChildRow,
@@ -161,3 +163,22 @@ def open_matches_of(uow: UnitOfWork, child_id: int) -> list[ReviewItem]:
         return []
     rows = uow.repos.match_candidates.of_child(child_id)
     return [get_item(uow, row.id) for row in rows if row.status in {s.value for s in OPEN}]
+
+
+def status_moves(uow: UnitOfWork, child_id: int) -> list[StatusState]:
+    """The status moves this actor may make on this case now (none for roles
+    that move no status): what the case page offers."""
+    actor = uow.actor
+    if not (actor.can(Permission.MOVE_STATUS) or actor.can(Permission.VERIFY_CASES)):
+        return []
+    child = get_child(uow, child_id)
+    if child.status == Status.MERGED.value:
+        return []
+    moves = allowed_moves(StatusState(Status(child.status), child.status_detail))
+    return [
+        move
+        for move in moves
+        if actor.can(
+            Permission.VERIFY_CASES if move.status in VERIFIER_MOVES else Permission.MOVE_STATUS
+        )
+    ]

@@ -74,12 +74,15 @@ UKRAINIAN: dict[str, str] = {
     "Merged into this case": "Об’єднано з цією справою",
     "Missing": "Зникла безвісти",
     "Mother's name": "Ім’я матері",
+    "Move": "Змінити",
+    "Move the status": "Змінити статус",
     "My work": "Моя робота",
     "Name": "Ім’я та прізвище",
     "Name, in any script, and the date of birth if known": (
         "Ім’я будь-якою абеткою і дата народження, якщо відома"
     ),
     "New report": "Нове повідомлення",
+    "New status": "Новий статус",
     "Next": "Наступна",
     "No case is assigned to you.": "Вам не призначено жодної справи.",
     "No child found for “{q}”.": "За запитом «{q}» дітей не знайдено.",

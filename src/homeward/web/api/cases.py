@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from homeward.domain.roles import Actor
 from homeward.errors import Invalid
 from homeward.linkage.search import search
-from homeward.services import case_view, worklist
+from homeward.services import case_view, cases, worklist
 from homeward.web.api import api_actor, api_state
-from homeward.web.api.schemas import Page
+from homeward.web.api.schemas import Page, StatusMove
 from homeward.web.pages.cases import search_values
 
 router = APIRouter(tags=["cases"])
@@ -71,3 +71,19 @@ def get_case(
         view = case_view.view_case(uow, child_id)
         uow.commit()
     return asdict(view)
+
+
+@router.post("/cases/{case_number}/status")
+def move_status(
+    request: Request, case_number: str, body: StatusMove, actor: Actor = Depends(api_actor)
+) -> dict[str, Any]:
+    """Move the case to another status, with the reason; a ``version`` that changed
+    since answers 409, a move the status machine forbids answers 409 too."""
+    with api_state(request).registry.uow(actor) as uow:
+        child_id, _number = worklist.case_id(uow, case_number)
+        child = cases.move_status(
+            uow, child_id, body.status, detail=body.detail, reason=body.reason,
+            expected_version=body.version,
+        )  # fmt: skip
+        uow.commit()
+    return case_view.child_summary(child)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from homeward.domain.model import Category
+from homeward.domain.status import Status
 from homeward.services.review import Action
 
 
@@ -58,4 +59,13 @@ class ReviewDecision(BaseModel):
     )
     keep_case_number: str | None = Field(
         default=None, description="For two cases: the one that survives the merge"
+    )
+
+
+class StatusMove(BaseModel):
+    status: Status
+    detail: str | None = Field(default=None, description="located: russia, belarus...")
+    reason: str
+    version: int | None = Field(
+        default=None, description="The version you saw; refused (409) if it changed since"
     )

@@ -7,8 +7,10 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from homeward.domain.roles import Actor
+from homeward.domain.status import Status
+from homeward.errors import Invalid
 from homeward.linkage.search import search
-from homeward.services import case_view, worklist
+from homeward.services import case_view, cases, worklist
 from homeward.web.deps import page_actor, render, state
 from homeward.web.security import csrf_protect
 
@@ -86,5 +88,28 @@ async def case_page(
             return RedirectResponse(f"/cases/{current_number}", status_code=303)
         view = case_view.view_case(uow, child_id)
         matches = worklist.open_matches_of(uow, child_id)
+        moves = worklist.status_moves(uow, child_id)
         uow.commit()  # the read is in the audit trail
-    return render(request, "case.html", {"view": view, "matches": matches})
+    return render(request, "case.html", {"view": view, "matches": matches, "moves": moves})
+
+
+@router.post("/cases/{case_number}/status")
+async def move_status(
+    request: Request, case_number: str, actor: Actor = Depends(page_actor)
+) -> Response:
+    form = await request.form()
+    target, _, detail = str(form.get("move") or "").partition("/")
+    try:
+        status = Status(target)
+    except ValueError as err:
+        raise Invalid("status: choose one of the moves offered") from err
+    version = form.get("version")
+    expected = int(version) if isinstance(version, str) and version.isdigit() else None
+    with state(request).registry.uow(actor) as uow:
+        child_id, number = worklist.case_id(uow, case_number)
+        cases.move_status(
+            uow, child_id, status, detail=detail or None, reason=str(form.get("reason") or ""),
+            expected_version=expected,
+        )  # fmt: skip
+        uow.commit()
+    return RedirectResponse(f"/cases/{number}", status_code=303)

@@ -280,3 +280,27 @@ def test_a_list_searches_by_oblast_of_origin(registry: Registry) -> None:
         kherson_number = uow.repos.children.get(kherson.id).case_number
     assert [e["case_number"] for e in draft.entries] == [kherson_number]
     assert row.criteria == {"oblast": ["UA-65"]} and ids
+
+
+def test_names_stay_in_their_own_script_columns(registry: Registry) -> None:
+    with registry.uow() as uow:
+        latin_only = cases.open_case(
+            uow, category=__import__("homeward").domain.model.Category.DEPORTED
+        )
+        make_record(uow, child_id=latin_only.id, given_name="Zakhar", family_name="Kovalskiy",
+                    patronymic="", mother_name="", birth_place="")  # fmt: skip
+        mixed = make_child(uow, patronymic="")
+        make_record(uow, child_id=mixed.id, patronymic="Arkadevich")
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        row = lists.create_list(uow, title="t", purpose="p", channel="c", recipient="r")
+        lists.change_child(uow, row.id, latin_only.id, "add", reason="x")
+        lists.change_child(uow, row.id, mixed.id, "add", reason="x")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        entries = lists.draft_entries(uow, row.id).entries
+    by_case = {e["case_number"]: e for e in entries}
+    latin, cyrillic = by_case[latin_only.case_number], by_case[mixed.case_number]
+    assert (latin["family_name_uk"], latin["given_name_ru"]) == (None, None)
+    assert latin["name_latin"] == "Kovalskiy Zakhar"
+    assert cyrillic["patronymic_uk"] is None and cyrillic["patronymic_ru"] is None

@@ -318,6 +318,45 @@ def _split_full_name(value: str | None) -> dict[str, str | None]:
     }
 
 
+_NAME_PARTS = ("family_name", "given_name", "patronymic")
+
+
+_THEIR_SOURCES = frozenset({"investigation", "counterpart_list"})
+"""Sources that write as the other side does: a Cyrillic name from them that
+could be either language is taken as Russian."""
+
+
+def _in_script(value: str, script: str, kind: str) -> bool:
+    """Whether a name is written in this script: ``uk`` or ``ru`` (Cyrillic; a
+    name that could be either goes by who wrote it, see :data:`_THEIR_SOURCES`)
+    or ``latin`` (no Cyrillic letter)."""
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in value)
+    if script == "latin":
+        return not cyrillic
+    if not cyrillic:
+        return False
+    language = detect_language(value) or ("ru" if kind in _THEIR_SOURCES else "uk")
+    return language == script
+
+
+def _names_in(records: list[tuple[RecordRow, str]], script: str) -> dict[str, str | None]:
+    """The family name, given name and patronymic as the records write them in
+    one script: each part from the first record that has it, or the parts of the
+    first full name in that script when no record separates them."""
+    parts: dict[str, str | None] = {
+        n: next((getattr(r, n) for r, kind in records
+                 if getattr(r, n) and _in_script(getattr(r, n), script, kind)), None)
+        for n in _NAME_PARTS
+    }  # fmt: skip
+    if not (parts["family_name"] or parts["given_name"]):
+        full = next(
+            (r.full_name for r, kind in records
+             if r.full_name and _in_script(r.full_name, script, kind)), None,
+        )  # fmt: skip
+        parts.update(_split_full_name(full))
+    return parts
+
+
 def _first(records: list[RecordRow], name: str, language: str | None = None) -> Any:
     """The first value of a field among records (in this language, if one is named)."""
     for record in records:
@@ -340,23 +379,23 @@ def _entry_values(
             )
         )
         records.sort(key=lambda rk: (_SOURCE_ORDER.get(rk[1], 9), rk[0].id))
-        ordered = [r for r, _ in records]
+        written_by = [(r, kind) for r, kind in records]
+        ordered = [r for r, _ in written_by]
         first = partial(_first, ordered)
-        uk = {n: first(n, "uk") or first(n) for n in ("family_name", "given_name", "patronymic")}
-        ru = {n: first(n, "ru") for n in ("family_name", "given_name", "patronymic")}
-        if not (uk["family_name"] or uk["given_name"]):
-            full = first("full_name", "uk") or next(
-                (r.full_name for r in ordered
-                 if r.full_name and detect_language(r.full_name) != "ru"), None,
-            )  # fmt: skip
-            uk.update(_split_full_name(full))
-        if not (ru["family_name"] or ru["given_name"]):
-            ru.update(_split_full_name(first("full_name", "ru")))
-        if not ru["given_name"]:
+        uk, ru, latin = (_names_in(written_by, script) for script in ("uk", "ru", "latin"))
+        if not ru["given_name"] and uk["given_name"]:
             ru["given_name"] = _russian_given(uk["given_name"])
         for name in ("family_name", "patronymic"):
             if not ru[name] and uk[name]:
                 ru[name] = str(uk[name]).translate(_RU_LETTERS)
+        written = " ".join(p for p in (uk["family_name"], uk["given_name"]) if p) or " ".join(
+            p for p in (ru["family_name"], ru["given_name"]) if p
+        )
+        name_latin = (
+            transliterate(written).title()
+            if written
+            else " ".join(p for p in (latin["family_name"], latin["given_name"]) if p)
+        )
         events = list(uow.repos.events.of_child(child.id))
         removal = next((e for e in events if e.kind == "removal"), None)
         facility_event = next((e for e in reversed(events) if e.facility_id), None)
@@ -366,14 +405,13 @@ def _entry_values(
         relatives = [r for r in uow.repos.relatives.of_child(child.id) if r.is_legal_representative]
         relatives.sort(key=lambda r: (not r.requested_return, r.id))
         representative = relatives[0] if relatives else None
-        latin = " ".join(p for p in (uk["family_name"], uk["given_name"]) if p)
         values: dict[str, Any] = {
             "case_number": child.case_number,
             "family_name_uk": uk["family_name"], "given_name_uk": uk["given_name"],
             "patronymic_uk": uk["patronymic"],
             "family_name_ru": ru["family_name"], "given_name_ru": ru["given_name"],
             "patronymic_ru": ru["patronymic"],
-            "name_latin": transliterate(latin or first("full_name") or "").title() or None,
+            "name_latin": name_latin or None,
             "sex": first("sex"), "birth_date": first("birth_date"),
             "removal_place": first("removal_place") or (removal.place if removal else None),
             "removal_date": first("removal_date") or (removal.date if removal else None),

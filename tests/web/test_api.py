@@ -32,7 +32,8 @@ def test_the_openapi_description_names_every_route(app_client: TestClient) -> No
     assert spec["openapi"].startswith("3.")
     for path in ("/search", "/cases", "/cases/{case_number}", "/reports",
                  "/reports/{record_id}/link", "/reports/{record_id}/case", "/review",
-                 "/review/{candidate_id}", "/review/{candidate_id}/decision"):  # fmt: skip
+                 "/review/{candidate_id}", "/review/{candidate_id}/decision", "/statistics",
+                 "/cases/{case_number}/status"):  # fmt: skip
         assert path in spec["paths"], path
 
 
@@ -73,6 +74,7 @@ def _routes(world: World) -> list[tuple[str, str, dict[str, Any] | None, set[str
         ("GET", f"/api/v1/cases/{world.child_number}", None, READERS - {"partner"}, 200),
         ("GET", f"/api/v1/cases/{world.partner_child_number}", None, READERS, 200),
         ("GET", "/api/v1/review", None, REVIEWERS, 200),
+        ("GET", "/api/v1/statistics", None, {r.value for r in ROLES}, 200),
         ("GET", f"/api/v1/review/{world.candidate_id}", None, REVIEWERS, 200),
         ("POST", "/api/v1/reports", {"given_name": "Ганна", "family_name": "Бойко"},
          REPORTERS, 201),
@@ -259,3 +261,13 @@ def test_a_status_move_through_the_api(app_client: TestClient, world: World) -> 
         app_client.post(path, json={"status": "closed", "reason": "x"}, headers=analyst).status_code
         == 403
     )
+
+
+def test_statistics_come_with_their_as_of_time_and_small_counts_hidden(
+    app_client: TestClient, world: World
+) -> None:
+    answer = app_client.get("/api/v1/statistics", headers=bearer(api_token(world, "auditor")))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["as_of"] and body["suppressed_below"] == 5
+    assert body["total"] == [{"children": "<5"}]  # two children: too few to show

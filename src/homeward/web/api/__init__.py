@@ -47,12 +47,12 @@ def error_body(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def create_api(web: WebState) -> FastAPI:
-    from homeward.web.api import cases, reports, review
+    from homeward.web.api import cases, reports, review, statistics
 
     api = FastAPI(
         title="Homeward API",
         version="1",
-        description="Cases, search, reports and the review queue of the Homeward registry.",
+        description="Cases, search, reports, the review queue and statistics of the registry.",
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
@@ -83,6 +83,6 @@ def create_api(web: WebState) -> FastAPI:
         ]
         return error_body(422, "; ".join(problems), kind="Invalid")
 
-    for module in (cases, reports, review):
+    for module in (cases, reports, review, statistics):
         api.include_router(module.router)
     return api

@@ -86,9 +86,12 @@ def _answers_round_trip(
             if theirs:
                 names = [theirs.get("family_name"), theirs.get("given_name"),
                          theirs.get("patronymic"), theirs.get("birth_date")]  # fmt: skip
-            else:
+            elif values.get("family_name_ru") or values.get("given_name_ru"):
                 names = [values.get("family_name_ru"), values.get("given_name_ru"),
                          values.get("patronymic_ru"), values.get("birth_date")]  # fmt: skip
+            else:  # known to us in Latin letters only: they write it as we gave it
+                family, _, given = str(values.get("name_latin") or "").partition(" ")
+                names = [family, given, None, values.get("birth_date")]
             answer = rng.choice(["Найден", "Не найден", "Возвращён", "Нет информации"])
             writer.writerow([shown, *(n or "" for n in names), answer])
     with registry.uow(APPROVER) as uow:

@@ -278,3 +278,19 @@ def test_thresholds_come_from_the_settings_and_must_be_in_order(tmp_path: object
         Thresholds(auto_link=0.5, review=0.6)
     with pytest.raises(ValueError, match="must not exceed"):
         Settings(auto_link_threshold=0.5, review_threshold=0.6)
+
+
+def test_a_verifier_accepts_a_record_for_a_case(registry: Registry) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    record_id = _loose_record(registry, patronymic="", mother_name="")
+    with registry.uow(WORKER) as uow:
+        review.propose_for_record(uow, record_id, thresholds=Thresholds(auto_link=1.0))
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        [item] = review.queue(uow)
+        review.decide(uow, item.id, Action.ACCEPT, reason="the commission confirms")
+        uow.commit()
+    with registry.uow(write=False) as uow:
+        assert uow.repos.records.get(record_id).child_id == child.id

@@ -16,6 +16,7 @@ from homeward.cli import (
     names,
     reports,
     review,
+    web,
 )
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.add_typer(exports.app, name="export")
 app.add_typer(reports.app, name="report")
 app.add_typer(lists.app, name="lists")
 app.add_typer(exchange.app, name="exchange")
+app.command("serve")(web.serve)
 
 
 def main() -> None:

@@ -457,13 +457,19 @@ def import_answers(
 
 
 def _entry_identity(values: dict[str, Any]) -> dict[str, Any]:
-    """An entry as the matcher reads it (its Ukrainian names; the engine reads
-    Russian and Latin spellings against them)."""
+    """An entry as the matcher reads it: its Ukrainian names, else its Russian
+    ones, else its Latin spelling (the engine reads every script against every
+    other)."""
+    parts = {
+        name: values.get(f"{name}_uk") or values.get(f"{name}_ru")
+        for name in ("family_name", "given_name", "patronymic")
+    }
     return {
         "record_id": str(values.get("entry_number")),
-        "family_name": values.get("family_name_uk"),
-        "given_name": values.get("given_name_uk"),
-        "patronymic": values.get("patronymic_uk"),
+        **parts,
+        "full_name": None
+        if parts["family_name"] or parts["given_name"]
+        else values.get("name_latin"),
         "sex": values.get("sex"),
         "birth_date": values.get("birth_date"),
     }

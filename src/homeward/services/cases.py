@@ -141,8 +141,11 @@ def link_record(
 ) -> DecisionRow | None:
     """Say that a record describes this child (a decision, kept and reversible).
 
-    Returns the decision, or ``None`` when the record was already in the case."""
-    uow.actor.require(Permission.CREATE_RECORDS)
+    Returns the decision, or ``None`` when the record was already in the case.
+    Whoever registers records links their own, and a reviewer links what a
+    review accepted (a verifier registers none)."""
+    if not uow.actor.can(Permission.REVIEW_MATCHES):
+        uow.actor.require(Permission.CREATE_RECORDS)
     record = uow.repos.records.get(record_id)
     child = get_child(uow, child_id)
     if child.status == Status.MERGED:

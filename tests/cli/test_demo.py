@@ -19,9 +19,13 @@ def test_demo_builds_a_separate_registry_with_every_role(
 ) -> None:
     monkeypatch.setenv("HOMEWARD_DATA_DIR", str(settings.data_dir))
     monkeypatch.delenv("HOMEWARD_DATABASE_URL", raising=False)
-    result = CliRunner().invoke(app, ["demo", "--children", "40"])
+    served: list[int] = []
+    monkeypatch.setattr(
+        "homeward.cli.demo.run_app", lambda config, port: served.append(port)
+    )  # the web app itself is tested in tests/web
+    result = CliRunner().invoke(app, ["demo", "--children", "40", "--port", "8123"])
     assert result.exit_code == 0, result.output
-    assert "demo registry: 40 cases" in result.output
+    assert "demo registry: 40 cases" in result.output and served == [8123]
     assert "verifier" in result.output and "demo-password-2026" in result.output
     demo = Registry.open(Settings(data_dir=settings.data_dir / "demo"))
     try:

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from homeward.cli.common import console, friendly_errors, settings
+from homeward.cli.web import run_app
 from homeward.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from homeward.services.registry_app import Registry
 
@@ -17,6 +18,8 @@ def demo(
     children: Annotated[int, typer.Option(min=10, help="How many synthetic children.")] = 3000,
     seed: Annotated[int, typer.Option(help="Seed of the generator (same seed, same data).")] = 2026,
     keep: Annotated[bool, typer.Option(help="Reuse the demo registry if it exists.")] = False,
+    serve: Annotated[bool, typer.Option(help="Serve the web app on it afterwards.")] = True,
+    port: Annotated[int, typer.Option(help="Port of the web app.")] = 8000,
 ) -> None:
     """Build a separate demo registry (SQLite, in DATA_DIR/demo) full of synthetic
     children, with one user per role, and show it."""
@@ -59,6 +62,13 @@ def demo(
     for username, role, _org in DEMO_USERS:
         users.add_row(username, role.value, DEMO_PASSWORD)
     console.print(users)
+    if serve:
+        console.print(
+            "Sign in with a user above; the first sign-in shows a key to add to an "
+            "authenticator app (every role signs in with a second factor)."
+        )
+        run_app(demo_settings, port=port)
+        return
     console.print(
         f"The demo registry is at {database}.\n"
         f"Try: HOMEWARD_DATA_DIR={demo_settings.data_dir} homeward review list\n"

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from homeward.cli.common import console, settings
+from homeward.config import Settings
 
 
 def serve(
@@ -29,11 +30,24 @@ def serve(
     anything but a local machine: cookies are marked Secure when the proxy says
     the request came over HTTPS.
     """
+    run_app(settings(), host=host, port=port, forwarded_allow_ips=forwarded_allow_ips,
+            access_log=access_log)  # fmt: skip
+
+
+def run_app(
+    config: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    forwarded_allow_ips: str = "127.0.0.1",
+    access_log: bool = False,
+) -> None:
+    """Serve the web app of these settings with uvicorn until stopped."""
     import uvicorn
 
     from homeward.web import create_app
 
-    app = create_app(settings())
+    app = create_app(config)
     console.print(f"Homeward at http://{host}:{port}/  (API: /api/v1/openapi.json)")
     uvicorn.run(
         app,

@@ -48,7 +48,7 @@ UKRAINIAN: dict[str, str] = {
     "For example: Aleksandr Kovalenko 2012": "Наприклад: Aleksandr Kovalenko 2012",
     "Forcibly transferred": "Примусово переміщено",
     "Given name": "Ім’я",
-    "Homeward": "Додому",
+    "Homeward": "Homeward",  # a name, not translated
     "Homeward: a registry for tracing and returning children deported or forcibly "
     "transferred during the war against Ukraine.": (
         "«Додому»: реєстр для розшуку та повернення дітей, депортованих або примусово "

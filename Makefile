@@ -39,7 +39,11 @@ test: system-deps install lint typecheck pytest
 bench: system-deps install
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bench_names.py
-	$(BIN)/python bench/bench_link.py
+	$(BIN)/python bench/bench_link.py --speed-records 200000
+	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/bench_review.py
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_lists.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

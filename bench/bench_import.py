@@ -39,12 +39,9 @@ from homeward.linkage.prepare import prepare
 from homeward.services import imports
 from homeward.services.registry_app import Registry
 from homeward.synthetic import generate
+from homeward.synthetic.csvout import CONTRACT_COLUMNS
 
 RESULTS = Path(__file__).parent / "results" / "import.md"
-COLUMNS = (
-    "record_id", "given_name", "family_name", "patronymic", "full_name", "sex", "birth_date",
-    "birth_place", "residence", "document_id", "mother_name", "father_name",
-)  # fmt: skip
 HEADERS = (
     "ID", "Ім'я", "Прізвище", "По батькові", "ПІБ", "Стать", "Дата народження",
     "Місце народження", "Місце проживання", "Свідоцтво про народження", "Мати", "Батько",
@@ -63,7 +60,7 @@ def write_csv(path: Path, rows: int, seed: int, utf8: bool) -> int:
             for record in records:
                 if written == rows:
                     break
-                writer.writerow([record.get(c) or "" for c in COLUMNS])
+                writer.writerow([record.get(c) or "" for c in CONTRACT_COLUMNS])
                 written += 1
     return written
 

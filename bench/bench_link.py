@@ -68,6 +68,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import febrl4
 
 from homeward import synthetic
+from homeward.synthetic.csvout import CONTRACT_COLUMNS
 
 SEED = 20_250_602
 RECORDS_PER_CHILD = 2.55
@@ -479,7 +480,7 @@ def write_misses(task: Task, tool: str, seed: int) -> Path | None:
     rng = random.Random(seed)
     fn = sorted(task.truth - score.predicted)
     fp = sorted(score.predicted - task.truth)
-    columns = [*febrl4.CONTRACT, "source"]
+    columns = [*CONTRACT_COLUMNS, "source"]
     lines = [
         f"# {TOOL_NAMES[tool]} on {task.label} ({task.name})",
         "",

@@ -40,20 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-CONTRACT = (
-    "record_id",
-    "given_name",
-    "family_name",
-    "patronymic",
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "residence",
-    "document_id",
-    "mother_name",
-    "father_name",
-)
+from homeward.synthetic.csvout import CONTRACT_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -99,7 +86,7 @@ def contract_rows(frame: Any) -> list[dict[str, str]]:
     """FEBRL rows (indexed by ``rec_id``) as contract rows."""
     rows = []
     for rec_id, row in frame.iterrows():
-        record = dict.fromkeys(CONTRACT, "")
+        record = dict.fromkeys(CONTRACT_COLUMNS, "")
         record.update(
             record_id=str(rec_id),
             given_name=_text(row["given_name"]),
@@ -124,7 +111,7 @@ def write(workdir: Path) -> Febrl4Files:
         rows = contract_rows(frame)
         path = workdir / name
         with path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=CONTRACT)
+            writer = csv.DictWriter(out, fieldnames=CONTRACT_COLUMNS)
             writer.writeheader()
             writer.writerows(rows)
         records.update((r["record_id"], r) for r in rows)

@@ -28,6 +28,12 @@ from homeward.domain.model import EventKind, SourceKind
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
 from homeward.errors import Conflict, Invalid
+from homeward.io.headers import map_headers, normalise_header
+from homeward.io.tabular import open_table
+from homeward.io.writers import write_table
+from homeward.linkage.batch import link
+from homeward.linkage.model import default_model, probability
+from homeward.linkage.scoring import score_pair
 from homeward.services import cases
 from homeward.services.cases import _require_reason
 from homeward.services.lists import frozen_version, past_day
@@ -352,12 +358,6 @@ def import_answers(
     ``match_from`` up.  Rows that match no entry, or whose answer is not
     understood, are reported, not guessed.
     """
-    from homeward.io.headers import map_headers, normalise_header
-    from homeward.io.tabular import open_table
-    from homeward.linkage.batch import link
-    from homeward.linkage.model import default_model, probability
-    from homeward.linkage.scoring import score_pair
-
     uow.actor.require(Permission.COMPOSE_LISTS)
     version = frozen_version(uow, list_id, number)
     entries = {
@@ -518,8 +518,6 @@ def write_tally(
     """The tally as a table (``csv``, ``xlsx`` or ``json``: the figures, then every
     entry) or as a ``pdf`` report in ``language``."""
     from pathlib import Path
-
-    from homeward.io.writers import write_table
 
     tally = reconcile(uow, list_id, number)
     rows = tally_rows(uow, list_id, number)

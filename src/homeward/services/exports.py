@@ -26,11 +26,11 @@ from homeward.domain.status import Status
 from homeward.errors import Invalid
 from homeward.io.writers import FORMATS, write_table
 from homeward.names.translit import transliterate
+from homeward.services.records import first_value, source_rank
 from homeward.storage.tables import ChildRow, RecordRow, RelativeRow, SourceRow
 from homeward.storage.uow import UnitOfWork
 
 BATCH = 500
-SOURCE_ORDER = ("report", "public_report", "import_file", "investigation", "counterpart_list")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,6 @@ def case_rows(
     uow: UnitOfWork, cases: Sequence[ChildRow], columns: Sequence[str]
 ) -> Iterator[list[Any]]:
     """One row per case, in ``columns`` order, read in batches."""
-    rank = {kind: i for i, kind in enumerate(SOURCE_ORDER)}
     for start in range(0, len(cases), BATCH):
         chunk = cases[start : start + BATCH]
         ids = [c.id for c in chunk]
@@ -140,7 +139,7 @@ def case_rows(
         ):
             representatives.setdefault(relative.child_id, relative)
         for case in chunk:
-            mine = sorted(records.get(case.id, []), key=lambda rk: (rank.get(rk[1], 99), rk[0].id))
+            mine = sorted(records.get(case.id, []), key=lambda rk: (source_rank(rk[1]), rk[0].id))
             values = _case_values(case, [r for r, _ in mine], representatives.get(case.id))
             yield [values.get(c) for c in columns]
 
@@ -158,7 +157,7 @@ def _case_values(
         "updated_at": case.updated_at.isoformat(timespec="seconds"),
     }
     for name in (*_IDENTITY, *_SENSITIVE_RECORD):
-        values[name] = next((getattr(r, name) for r in records if getattr(r, name)), None)
+        values[name] = first_value(records, name)
     documents = dict.fromkeys(d for r in records for d in r.document_ids)
     values["document_ids"] = "; ".join(documents) or None
     name = " ".join(p for p in (values["family_name"], values["given_name"]) if p)

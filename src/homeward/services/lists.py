@@ -42,7 +42,7 @@ from homeward.names.parse import parse_full_name
 from homeward.names.places import resolve_place
 from homeward.names.translit import detect_language, transliterate
 from homeward.services.cases import _require_reason, get_child
-from homeward.services.records import clean_text
+from homeward.services.records import clean_text, first_value, source_rank
 from homeward.storage.tables import (
     ChildRow,
     DeliveryRow,
@@ -282,7 +282,6 @@ def draft_entries(uow: UnitOfWork, list_id: int) -> Draft:
     return Draft(columns, entries, missing)
 
 
-_SOURCE_ORDER = {"report": 0, "public_report": 1, "import_file": 2, "investigation": 3}
 _RU_LETTERS = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "'": "ь", "ʼ": "ь",
                              "’": "ь", "І": "И", "Ї": "И", "Є": "Е", "Ґ": "Г"})  # fmt: skip
 """How Russian documents usually rewrite a Ukrainian name (Олійник → Олийник,
@@ -357,15 +356,6 @@ def _names_in(records: list[tuple[RecordRow, str]], script: str) -> dict[str, st
     return parts
 
 
-def _first(records: list[RecordRow], name: str, language: str | None = None) -> Any:
-    """The first value of a field among records (in this language, if one is named)."""
-    for record in records:
-        value = getattr(record, name)
-        if value and (language is None or detect_language(str(value)) == language):
-            return value
-    return None
-
-
 def _entry_values(
     uow: UnitOfWork, children: list[ChildRow]
 ) -> list[tuple[ChildRow, dict[str, Any]]]:
@@ -378,10 +368,10 @@ def _entry_values(
                 .where(RecordRow.child_id == child.id)
             )
         )
-        records.sort(key=lambda rk: (_SOURCE_ORDER.get(rk[1], 9), rk[0].id))
+        records.sort(key=lambda rk: (source_rank(rk[1]), rk[0].id))
         written_by = [(r, kind) for r, kind in records]
         ordered = [r for r, _ in written_by]
-        first = partial(_first, ordered)
+        first = partial(first_value, ordered)
         uk, ru, latin = (_names_in(written_by, script) for script in ("uk", "ru", "latin"))
         if not ru["given_name"] and uk["given_name"]:
             ru["given_name"] = _russian_given(uk["given_name"])

@@ -36,7 +36,7 @@ from homeward.names.places import PlaceResolution, get_entry, resolve_place
 from homeward.names.translit import detect_language, to_latin
 from homeward.services.access import check_case_access
 from homeward.services.cases import create_source, register_record
-from homeward.services.records import record_data
+from homeward.services.records import first_value, record_data
 from homeward.storage.tables import ChildRow, EventRow, RecordRow, RelativeRow, StatusChangeRow
 from homeward.storage.uow import UnitOfWork
 
@@ -133,11 +133,6 @@ def ordered_records(records: Sequence[RecordRow]) -> list[RecordRow]:
             r.id,
         ),
     )
-
-
-def first_value(records: Sequence[RecordRow], name: str) -> Any:
-    """The first non-empty value of a field among records already ordered."""
-    return next((getattr(r, name) for r in records if getattr(r, name)), None)
 
 
 def record_spelling(record: RecordRow) -> str:

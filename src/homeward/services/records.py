@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from homeward.domain.model import Sex
@@ -112,3 +112,20 @@ def birth_year(partial: str | None) -> int | None:
     if partial and _PARTIAL_DATE.match(partial):
         return int(partial[:4])
     return None
+
+
+SOURCE_ORDER: tuple[str, ...] = (
+    "report", "public_report", "import_file", "investigation", "counterpart_list",
+)  # fmt: skip
+"""Whose word comes first when a case's records disagree: the registry's own
+reports, then imported files, investigations, and the other side's lists last."""
+
+
+def source_rank(kind: str) -> int:
+    """A source kind's place in :data:`SOURCE_ORDER` (an unknown kind comes last)."""
+    return SOURCE_ORDER.index(kind) if kind in SOURCE_ORDER else len(SOURCE_ORDER)
+
+
+def first_value(records: Sequence[Any], name: str) -> Any:
+    """The first non-empty value of a field among records already ordered."""
+    return next((getattr(r, name) for r in records if getattr(r, name)), None)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from homeward.config import Settings
 from homeward.web.i18n import Translator
-from homeward.web.messages_uk import UKRAINIAN
+from homeward.web.messages import UKRAINIAN
 
 
 def plain(text: str) -> str:

@@ -10,7 +10,7 @@ import pyotp
 from fastapi.testclient import TestClient
 
 from homeward.storage.tables import UserRow, utcnow
-from homeward.web.messages_uk import UKRAINIAN
+from homeward.web.messages import UKRAINIAN
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_time
 
-from homeward.web.messages_uk import UKRAINIAN
+from homeward.web.messages import UKRAINIAN
 
 LANGUAGES = ("uk", "en")
 DEFAULT_LANGUAGE = "uk"

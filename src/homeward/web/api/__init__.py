@@ -47,7 +47,7 @@ def error_body(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def create_api(web: WebState) -> FastAPI:
-    from homeward.web.api import cases, reports, review, statistics
+    from homeward.web.api import cases, facilities, imports, lists, reports, review, statistics
 
     api = FastAPI(
         title="Homeward API",
@@ -83,6 +83,6 @@ def create_api(web: WebState) -> FastAPI:
         ]
         return error_body(422, "; ".join(problems), kind="Invalid")
 
-    for module in (cases, reports, review, statistics):
+    for module in (cases, reports, review, imports, lists, facilities, statistics):
         api.include_router(module.router)
     return api

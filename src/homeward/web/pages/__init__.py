@@ -6,6 +6,23 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from homeward.web.pages import account, auth, cases, reports, review
+    from homeward.web.pages import (
+        account,
+        admin,
+        audit,
+        auth,
+        cases,
+        facilities,
+        imports,
+        lists,
+        public,
+        reports,
+        review,
+        statistics,
+    )
 
-    return [auth.router, account.router, cases.router, reports.router, review.router]
+    return [
+        module.router
+        for module in (auth, public, account, cases, reports, review, imports, lists)
+        + (facilities, statistics, audit, admin)
+    ]

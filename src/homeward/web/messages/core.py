@@ -1,8 +1,14 @@
-"""Ukrainian texts of the web app, by their English original."""
+"""Ukrainian texts of the sign-in, search, case, report and review pages."""
 
 from __future__ import annotations
 
 UKRAINIAN: dict[str, str] = {
+    "Administration": "Адміністрування",
+    "Audit": "Аудит",
+    "Statistics": "Статистика",
+    "Facilities": "Заклади",
+    "Lists": "Списки",
+    "Imports": "Імпорт",
     "A report in no case yet": "Повідомлення, ще не віднесене до справи",
     "A report left undecided stays in the registry; the next review scan proposes it.": (
         "Повідомлення без рішення залишається в реєстрі; наступна перевірка реєстру "

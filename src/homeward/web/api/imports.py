@@ -1,0 +1,7 @@
+"""The imports routes of the JSON API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["imports"])

@@ -1,0 +1,5 @@
+"""Ukrainian texts of the cases pages, by their English original."""
+
+from __future__ import annotations
+
+UKRAINIAN: dict[str, str] = {}

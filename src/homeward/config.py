@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     """Pairs from here up to the auto-link threshold wait in the review queue."""
     session_hours: float = Field(default=8.0, gt=0)
     """A web sign-in lasts this long; then the user signs in again."""
+    session_idle_minutes: float = Field(default=30.0, gt=0)
+    """A web sign-in left unused this long ends (a browser left open on a shared desk)."""
     login_max_failures: int = Field(default=5, ge=1)
     """Wrong passwords or codes in a row before an account is locked."""
     login_lockout_minutes: int = Field(default=15, ge=1)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
-from homeward.storage.tables import UserRow, utcnow
+from homeward.storage.tables import AuditRow, UserRow, WebSessionRow, utcnow
 from homeward.web.messages import UKRAINIAN
 from tests.web.conftest import PASSWORD, World, csrf_of, sign_in
 
@@ -143,6 +144,71 @@ def test_changing_the_password_ends_every_session(app_client: TestClient, world:
         user.password_changed_at = utcnow() + timedelta(seconds=1)
         uow.commit()
     assert app_client.get("/").headers["location"].startswith("/signin")
+
+
+def _code_page(client: TestClient, username: str) -> str:
+    assert _password(client, username) == 303
+    return csrf_of(client.get("/signin/code").text)
+
+
+def test_a_code_is_accepted_once(app_client: TestClient, world: World) -> None:
+    """A code seen over a shoulder, or in a proxy's log, opens nothing."""
+    totp = pyotp.TOTP(world.secrets["verifier"])
+    step = totp.timecode(datetime.now(UTC))
+    code = totp.generate_otp(step)
+    csrf = _code_page(app_client, "verifier")
+    used = app_client.post("/signin/code", data={"code": code, "csrf_token": csrf})
+    assert used.status_code == 303
+    assert _user(world, "verifier").totp_last_step == step
+    app_client.cookies.clear()
+    csrf = _code_page(app_client, "verifier")
+    replayed = app_client.post("/signin/code", data={"code": code, "csrf_token": csrf})
+    assert replayed.status_code == 401
+    earlier = totp.generate_otp(step - 1)  # still inside the window, but older
+    refused = app_client.post("/signin/code", data={"code": earlier, "csrf_token": csrf})
+    assert refused.status_code == 401
+    assert _user(world, "verifier").failed_logins == 2
+    later = app_client.post(
+        "/signin/code", data={"code": totp.generate_otp(step + 1), "csrf_token": csrf}
+    )
+    assert later.status_code == 303
+
+
+def test_a_session_left_idle_ends(app_client: TestClient, world: World) -> None:
+    sign_in(app_client, world, "case_worker")
+    assert app_client.get("/").status_code == 200
+    idle = world.settings.session_idle_minutes
+    with world.registry.uow() as uow:
+        [row] = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.stage == "active"))
+        assert row.last_seen_at is not None
+        row.last_seen_at = utcnow() - timedelta(minutes=idle - 1)
+        uow.commit()
+    assert app_client.get("/").status_code == 200  # used within the limit: goes on,
+    with world.registry.uow(write=False) as uow:
+        [row] = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.stage == "active"))
+        assert row.last_seen_at is not None
+        assert utcnow() - row.last_seen_at < timedelta(minutes=1)  # and its use is noted
+    with world.registry.uow() as uow:
+        [row] = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.stage == "active"))
+        row.last_seen_at = utcnow() - timedelta(minutes=idle + 1)
+        uow.commit()
+    assert app_client.get("/").headers["location"].startswith("/signin")
+
+
+def test_using_a_session_adds_nothing_to_the_audit_trail(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "analyst")
+    with world.registry.uow() as uow:
+        [row] = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.stage == "active"))
+        row.last_seen_at = utcnow() - timedelta(minutes=5)
+        uow.commit()
+    with world.registry.uow(write=False) as uow:
+        before = uow.session.scalar(select(func.count()).select_from(AuditRow))
+    for _ in range(3):
+        assert app_client.get("/").status_code == 200
+    with world.registry.uow(write=False) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(AuditRow)) == before
 
 
 def test_signing_out_ends_the_session(app_client: TestClient, world: World) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from homeward.config import Settings
 from homeward.domain.roles import Actor, Role
@@ -45,6 +45,7 @@ class Policy:
     max_failures: int = 5
     lockout: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(hours=8)
+    idle_timeout: timedelta = timedelta(minutes=30)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:
@@ -52,6 +53,7 @@ class Policy:
             max_failures=settings.login_max_failures,
             lockout=timedelta(minutes=settings.login_lockout_minutes),
             session_lifetime=timedelta(hours=settings.session_hours),
+            idle_timeout=timedelta(minutes=settings.session_idle_minutes),
         )
 
 
@@ -65,6 +67,7 @@ class SessionInfo:
     display_name: str
     expires_at: datetime
     pending_secret: str | None
+    last_seen_at: datetime | None = None
 
     @property
     def active(self) -> bool:
@@ -143,7 +146,9 @@ def begin_sign_in(
     return token, stage
 
 
-def _session_row(uow: UnitOfWork, token: str) -> tuple[WebSessionRow, UserRow] | None:
+def _session_row(
+    uow: UnitOfWork, token: str, idle_timeout: timedelta | None = None
+) -> tuple[WebSessionRow, UserRow] | None:
     row = uow.session.scalar(
         select(WebSessionRow).where(WebSessionRow.token_hash == hash_token(token))
     )
@@ -153,6 +158,9 @@ def _session_row(uow: UnitOfWork, token: str) -> tuple[WebSessionRow, UserRow] |
     now = utcnow()
     if row.expires_at <= now or not user.is_active:
         return None
+    seen = row.last_seen_at or row.created_at
+    if idle_timeout is not None and now - seen > idle_timeout:
+        return None  # left unused too long
     if user.password_changed_at is not None and user.password_changed_at > row.created_at:
         return None  # the password changed since: every earlier session ends
     return row, user
@@ -171,25 +179,43 @@ def finish_sign_in(uow: UnitOfWork, token: str, code: str, policy: Policy) -> st
         uow.note("user.sign_in_refused", "users", user.id, reason="locked")
         return None
     secret = row.totp_secret if row.stage == ENROL else user.totp_secret
-    if not secret or not pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), valid_window=1):
-        _count_failure(uow, user, policy, "code")
+    step = _code_step(secret, code, now) if secret else None
+    if step is None or (row.stage != ENROL and step <= (user.totp_last_step or -1)):
+        _count_failure(uow, user, policy, "code" if step is None else "code used before")
         return None
     fresh = new_token()
     with uow.action("session.activate"):
         if row.stage == ENROL:
             user.totp_secret = secret
+        user.totp_last_step = step
         user.failed_logins = 0
         row.stage = ACTIVE
         row.totp_secret = None
         row.token_hash = hash_token(fresh)
         row.created_at = now
+        row.last_seen_at = now
         row.expires_at = now + policy.session_lifetime
     return fresh
 
 
-def session_info(uow: UnitOfWork, token: str) -> SessionInfo | None:
-    """The live session of this cookie token, or ``None``."""
-    found = _session_row(uow, token)
+def _code_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code this is (the current one or either
+    neighbour, for clocks a little apart), or ``None`` for a wrong code."""
+    totp = pyotp.TOTP(secret)
+    typed = code.strip().replace(" ", "")
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if secrets.compare_digest(totp.generate_otp(step), typed):
+            return step
+    return None
+
+
+def session_info(
+    uow: UnitOfWork, token: str, idle_timeout: timedelta | None = None
+) -> SessionInfo | None:
+    """The live session of this cookie token, or ``None`` (also when it has
+    been idle longer than ``idle_timeout``)."""
+    found = _session_row(uow, token, idle_timeout)
     if found is None:
         return None
     row, user = found
@@ -200,6 +226,26 @@ def session_info(uow: UnitOfWork, token: str) -> SessionInfo | None:
         display_name=user.display_name,
         expires_at=row.expires_at,
         pending_secret=row.totp_secret if row.stage == ENROL else None,
+        last_seen_at=row.last_seen_at,
+    )
+
+
+TOUCH_EVERY = timedelta(minutes=1)
+"""A session's last use is written at most this often."""
+
+
+def due_for_touch(info: SessionInfo, now: datetime | None = None) -> bool:
+    """Whether the session's last use was noted a while ago."""
+    return info.last_seen_at is None or (now or utcnow()) - info.last_seen_at >= TOUCH_EVERY
+
+
+def touch(uow: UnitOfWork, info: SessionInfo, now: datetime | None = None) -> None:
+    """Note that a session was used now.  Written outside the audit trail on
+    purpose (see ``WebSessionRow``)."""
+    uow.session.execute(
+        update(WebSessionRow)
+        .where(WebSessionRow.id == info.session_id)
+        .values(last_seen_at=now or utcnow())
     )
 
 

@@ -84,6 +84,10 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
+    """The time step of the last TOTP code accepted: no code of that step or
+    an earlier one is accepted again, so a code seen over a shoulder or in a
+    proxy log cannot be replayed."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -515,6 +519,10 @@ class WebSessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    """When the session was last used, to the minute: a session idle longer
+    than the settings allow ends.  Kept up to date outside the audit trail,
+    which would otherwise gain a row per minute of work."""
 
 
 class ApiTokenRow(Base):

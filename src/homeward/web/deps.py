@@ -73,8 +73,13 @@ def current_session(request: Request) -> signin.SessionInfo | None:
     token = request.cookies.get(SESSION_COOKIE)
     info = None
     if token:
-        with state(request).registry.uow(signin.SIGN_IN_ACTOR, write=False) as uow:
-            info = signin.session_info(uow, token)
+        web = state(request)
+        with web.registry.uow(signin.SIGN_IN_ACTOR, write=False) as uow:
+            info = signin.session_info(uow, token, web.policy.idle_timeout)
+        if info is not None and info.active and signin.due_for_touch(info):
+            with web.registry.uow(signin.SIGN_IN_ACTOR) as uow:
+                signin.touch(uow, info)
+                uow.commit()
     request.state.session_info = info
     return info
 

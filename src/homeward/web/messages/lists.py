@@ -187,6 +187,9 @@ UKRAINIAN: dict[str, str] = {
     "Deceased": "Померла",
     "Disputed": "Оскаржено",
     "Documents": "Документи",
+    "in Russia": "у Росії",
+    "return requested": "про повернення попрошено",
+    "deceased": "помер(ла)",
     # refusals
     "A list is approved by someone other than its author: ask another verifier.": (
         "Список затверджує не його автор: зверніться до іншого верифікатора."

@@ -54,6 +54,8 @@ ANSWER_LABELS = {
     "deceased": "Deceased",
     "disputed": "Disputed",
 }
+DETAIL_LABELS = {"russia": "in Russia", "requested": "return requested", "deceased": "deceased"}
+"""The details of the status moves answers imply."""
 VERSION_LABELS = {"draft": "Draft", "approved": "Approved", "frozen": "Frozen"}
 FIELD_LABELS = {
     "birth_place": "Place of birth",
@@ -83,6 +85,7 @@ def labels(tr: Translator) -> dict[str, Any]:
         "answer_label": lambda value: tr.label(ANSWER_LABELS, value),
         "version_label": lambda value: tr.label(VERSION_LABELS, value),
         "field_label": lambda value: tr.label(FIELD_LABELS, value),
+        "detail_label": lambda value: tr.label(DETAIL_LABELS, value),
         "answer_values": list(ANSWER_LABELS),
         "implied_moves": {a.value: m for a, m in answers.IMPLIED_MOVES.items()},
     }

@@ -564,3 +564,4 @@ def test_roles_that_do_not_work_on_lists_are_refused(
     author = open_browser(app_client, world, "verifier")
     assert author.post(f"/lists/{list_id}/versions").status_code == 403
     assert author.get("/lists/999").status_code == 404
+    assert author.get(f"/lists/{list_id}/versions/9").status_code == 404

@@ -18,7 +18,7 @@ from homeward import keys
 from homeward.domain.model import Category
 from homeward.domain.roles import Actor
 from homeward.domain.status import Status
-from homeward.errors import Invalid
+from homeward.errors import Invalid, NotFound
 from homeward.services import answers, lists, worklist
 from homeward.services.answers import Answer
 from homeward.storage.tables import ListVersionRow
@@ -197,7 +197,7 @@ def entries(
             (v for v in versions if v.number == version), None
         )  # fmt: skip
         if shown is None:
-            raise Invalid(f"version: list {list_id} has no version {version}")
+            raise NotFound(f"list {list_id} has no version {version}")
         if shown.status == "frozen":
             fields, found = frozen_entries(shown)
             flagged: list[str] = []

@@ -371,7 +371,7 @@ def _list_page(
         current = versions[-1]
         shown = next((v for v in versions if v.number == number), None) if number else current
         if shown is None:
-            raise Invalid(f"list {list_id} has no version {number}")
+            raise NotFound(f"list {list_id} has no version {number}")
         context.update(row=row, versions=versions, current=current, shown=shown,
                        changes=changes_of(uow, list_id))  # fmt: skip
         previous = [v for v in versions if v.number < shown.number and v.status == "frozen"]

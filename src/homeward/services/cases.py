@@ -187,9 +187,9 @@ def move_status(
     ``expected_version`` is the version the user saw: if the case changed since,
     the move is refused rather than made over someone else's change.
     """
-    uow.actor.require(Permission.VERIFY_CASES if to in _VERIFIER_MOVES else Permission.MOVE_STATUS)
+    uow.actor.require(Permission.VERIFY_CASES if to in VERIFIER_MOVES else Permission.MOVE_STATUS)
     child = get_child(uow, child_id)
-    _check_version(child, expected_version)
+    check_version(child, expected_version)
     current = StatusState(Status(child.status), child.status_detail)
     new = check_move(current, to, detail)
     with uow.action("case.move_status"):
@@ -208,10 +208,13 @@ def move_status(
     return child
 
 
-_VERIFIER_MOVES = frozenset({Status.VERIFIED, Status.REJECTED})
+VERIFIER_MOVES = frozenset({Status.VERIFIED, Status.REJECTED})
+"""Moves only the verification commission makes (permission ``verify_cases``)."""
 
 
-def _check_version(child: ChildRow, expected_version: int | None) -> None:
+def check_version(child: ChildRow, expected_version: int | None) -> None:
+    """Refuse a change made on a case as it was at ``expected_version`` (the
+    version the user saw), when it has changed since."""
     if expected_version is not None and child.version != expected_version:
         raise Conflict(
             f"case {child.case_number} was changed by someone else since you opened it "

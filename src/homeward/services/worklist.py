@@ -11,8 +11,7 @@ from sqlalchemy import Select, func, select
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status, StatusState, allowed_moves
 from homeward.services.access import check_case_access
-from homeward.services.cases import _VERIFIER_MOVES as VERIFIER_MOVES
-from homeward.services.cases import get_child
+from homeward.services.cases import VERIFIER_MOVES, get_child
 from homeward.services.review import OPEN, ReviewItem, get_item
 from homeward.storage.tables import (
     ChildRow,

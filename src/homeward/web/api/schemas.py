@@ -69,3 +69,46 @@ class StatusMove(BaseModel):
     version: int | None = Field(
         default=None, description="The version you saw; refused (409) if it changed since"
     )
+
+
+class CaseMerge(BaseModel):
+    """Merge this case and another case of the same child."""
+
+    other_case_number: str = Field(description="The other case")
+    keep_case_number: str = Field(description="The case number that stays: one of the two")
+    reason: str
+    version: int | None = Field(
+        default=None, description="This case's version you saw; refused (409) if it changed since"
+    )
+    other_version: int | None = Field(
+        default=None, description="The other case's version you saw; refused (409) likewise"
+    )
+
+
+class CaseUnmerge(BaseModel):
+    """Undo a merge into this case: the merged case comes back as it was."""
+
+    merged_case_number: str = Field(description="The case that was merged into this one")
+    reason: str
+    version: int | None = Field(
+        default=None, description="This case's version you saw; refused (409) if it changed since"
+    )
+
+
+class CaseSplit(BaseModel):
+    """Records of this case that describe another child, out into a new case."""
+
+    record_ids: list[int] = Field(min_length=1)
+    reason: str
+    version: int | None = Field(
+        default=None, description="The version you saw; refused (409) if it changed since"
+    )
+
+
+class CaseAssign(BaseModel):
+    """Give the case to a user who works cases, or (``username`` null) take it back."""
+
+    username: str | None = Field(description="The assignee; null to unassign")
+    version: int | None = Field(
+        default=None, description="The version you saw; refused (409) if it changed since"
+    )

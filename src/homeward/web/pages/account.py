@@ -1,4 +1,4 @@
-"""The signed-in user's own API tokens."""
+"""The signed-in user's own account: their password and their API tokens."""
 
 from __future__ import annotations
 
@@ -7,11 +7,63 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from homeward.domain.roles import Actor
-from homeward.services import signin
-from homeward.web.deps import page_actor, render, state
-from homeward.web.security import csrf_protect
+from homeward.errors import HomewardError
+from homeward.services import accounts, administration, signin
+from homeward.web.deps import current_session, page_actor, render, state
+from homeward.web.security import SESSION_COOKIE, csrf_protect, set_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+
+def _account(request: Request, actor: Actor, **extra: object) -> dict[str, object]:
+    with state(request).registry.uow(actor, write=False) as uow:
+        me = uow.repos.users.get(actor.user_id) if actor.user_id is not None else None
+        organisation = (
+            uow.repos.organisations.get(me.organisation_id) if me and me.organisation_id else None
+        )
+        return {
+            "me": me,
+            "organisation": organisation.name if organisation else None,
+            "min_length": accounts.MIN_PASSWORD_LENGTH,
+            "error": None,
+            "changed": request.query_params.get("changed") == "1",
+            **extra,
+        }
+
+
+@router.get("/account")
+async def account_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+    return render(request, "account.html", _account(request, actor))
+
+
+@router.post("/account/password")
+async def change_password(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+    """Current password, new one twice.  The other sessions and every API token
+    end; this browser stays signed in under a new cookie."""
+    form = await request.form()
+    web = state(request)
+    info = current_session(request)
+    try:
+        with web.registry.uow(actor) as uow:
+            fresh = administration.change_own_password(
+                uow, str(form.get("current") or ""), str(form.get("new") or ""),
+                str(form.get("repeat") or ""), session_id=info.session_id if info else None,
+            )  # fmt: skip
+            uow.commit()
+    except HomewardError as err:
+        if isinstance(err, administration.WrongPassword):
+            with web.registry.uow(actor) as uow:
+                administration.note_wrong_password(uow)
+                uow.commit()
+        context = _account(request, actor, error=str(err))
+        return render(request, "account.html", context, status_code=err.status_code)
+    response = RedirectResponse("/account?changed=1", status_code=303)
+    if fresh is not None:
+        set_cookie(
+            request, response, SESSION_COOKIE, fresh,
+            max_age=int(web.policy.session_lifetime.total_seconds()),
+        )  # fmt: skip
+    return response
 
 
 @router.get("/account/tokens")

@@ -129,12 +129,13 @@ def test_triage_links_opens_and_rejects_each_decision_audited(
 ) -> None:
     kovalenko = {"family_name": "Коваленко", "given_name": "Олександр", "birth_date": "2012-03-04",
                  "sex": "m", **FAMILY}  # fmt: skip
-    ids = []
     with world.registry.uow(triage.PUBLIC_FORM_ACTOR) as uow:
-        for values in (kovalenko, {**CHILD, **FAMILY}, {**CHILD, **FAMILY, "notes": "test"}):
-            ids.append(triage.receive_public_report(uow, values, consent=True).record_id)
+        received = [
+            triage.receive_public_report(uow, values, consent=True)
+            for values in (kovalenko, {**CHILD, **FAMILY}, {**CHILD, **FAMILY, "notes": "test"})
+        ]
         uow.commit()
-    linked_id, new_id, spam_id = ids
+    linked_id, new_id, spam_id = (r.record_id for r in received)
     sign_in(app_client, world, "case_worker")
     page = app_client.get(f"/triage/{linked_id}")
     assert world.child_number in page.text  # the child the report describes is offered
@@ -149,6 +150,8 @@ def test_triage_links_opens_and_rejects_each_decision_audited(
         },
     )
     assert linked.headers["location"] == f"/cases/{world.child_number}"
+    twice = app_client.get(f"/triage/{new_id}").text
+    assert f'href="/triage/{spam_id}"' in twice and received[2].reference in twice
     opened = app_client.post(
         f"/triage/{new_id}/new-case",
         data={"category": "deported", "reason": "no case yet", "csrf_token": token},

@@ -105,6 +105,9 @@ class TriageItem:
     relationship: str | None
     candidates: list[Candidate] = field(default_factory=list)
     case_names: dict[int, str] = field(default_factory=dict)
+    others: list[tuple[Candidate, str]] = field(default_factory=list)
+    """Other public reports waiting that may describe the same child (the same
+    family writing twice, or a relative and a neighbour), with their reference."""
 
     @property
     def child_name(self) -> str:
@@ -275,6 +278,20 @@ def open_report(
     item = _item(record)
     found = search(uow, record_values(record), model=model, limit=limit * 2)
     item.candidates = [c for c in found if c.child_id is not None][:limit]
+    loose = {c.record_id: c for c in found if c.child_id is None and c.record_id != record.id}
+    if loose:
+        query = (
+            select(RecordRow.id, RecordRow.external_id)
+            .join(SourceRow, RecordRow.source_id == SourceRow.id)
+            .where(RecordRow.id.in_(loose), SourceRow.kind == SourceKind.PUBLIC_REPORT.value)
+        )
+        rejected = _rejected_ids(uow)
+        references = {
+            i: ref or str(i) for i, ref in uow.session.execute(query) if i not in rejected
+        }
+        item.others = [
+            (c, references[c.record_id]) for c in loose.values() if c.record_id in references
+        ]
     item.case_names = case_names(uow, [c.child_id for c in item.candidates if c.child_id])
     uow.record_view("records", record.id, "triage_view")
     return item

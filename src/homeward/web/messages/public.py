@@ -156,6 +156,14 @@ UKRAINIAN: dict[str, str] = {
         "зберігається, а не видаляється."
     ),
     "Reject the report": "Відхилити повідомлення",
+    "Other public reports that may be the same child": (
+        "Інші публічні повідомлення, які можуть стосуватися тієї самої дитини"
+    ),
+    "The same family may have written twice: once this report is in a case, link those to it "
+    "too.": (
+        "Та сама родина могла написати двічі: щойно це повідомлення буде у справі, віднесіть "
+        "до неї й ті."
+    ),
     # Statistics
     "Children deported or forcibly transferred: the figures": (
         "Депортовані та примусово переміщені діти: цифри"

@@ -26,6 +26,7 @@ ROWS = [
     "1;Коваленко;Олександр;Сергійович;04.03.2012;ч;Маріуполь;Анапа, табір «Ромашка»",
     "2;Шевчук;Дмитро;Іванович;31.02.2012;ч;Херсон;",  # no 31 February
     "3;Бондаренко;Марія;Петрівна;21.07.2015;ж;Мелітополь;",
+    "4;;;;01.01.2015;ж;Бердянськ;",  # no name at all
 ]
 MESSY = ("\r\n".join([HEADER, *ROWS]) + "\r\n").encode("cp1251")
 CSV = "text/csv"
@@ -91,7 +92,8 @@ def test_a_messy_agency_file_is_previewed_remapped_imported_once_and_corrected(
     assert re.search(r'name="field_1">.*?value="family_name" selected', preview.text, re.S)
     assert re.search(r'name="field_7">\s*<option value="" selected', preview.text)  # Де зараз
     assert "row 3, birth_date: '31.02.2012' is not a date" in shown
-    assert "1 of the first 3 rows cannot be read" in shown
+    assert "row 5, name: the row has no family name" in shown
+    assert "2 of the first 4 rows cannot be read" in shown
 
     remapped = confirm(app_client, preview, "preview", field_7="last_known_location")
     assert re.search(r'name="field_7">.*?value="last_known_location" selected', remapped.text, re.S)
@@ -100,8 +102,8 @@ def test_a_messy_agency_file_is_previewed_remapped_imported_once_and_corrected(
     result = app_client.get(done.headers["location"])
     assert "The import is complete." in result.text
     assert figures(result) == {
-        "Rows read": "3", "Imported": "2", "Linked to cases": "1", "Queued for review": "0",
-        "In no case yet": "1", "Quarantined": "1",
+        "Rows read": "4", "Imported": "2", "Linked to cases": "1", "Queued for review": "0",
+        "In no case yet": "1", "Quarantined": "2",
     }  # fmt: skip
     with world.registry.uow(write=False) as uow:
         where = uow.session.scalar(
@@ -124,7 +126,8 @@ def test_a_messy_agency_file_is_previewed_remapped_imported_once_and_corrected(
     quarantine = app_client.get(f"/imports/{import_id}/quarantine")
     assert "row 3, birth_date: '31.02.2012' is not a date" in text_of(quarantine)
     action = re.search(r'action="(/imports/\d+/quarantine/\d+/correct)"', quarantine.text)
-    assert action is not None
+    drop = re.findall(r'action="(/imports/\d+/quarantine/\d+/discard)"', quarantine.text)
+    assert action is not None and len(drop) == 2
     token = csrf_of(quarantine.text)
     still_wrong = app_client.post(
         action.group(1), data={"csrf_token": token, "birth_date": "30.02.2012", "reason": "r"}
@@ -136,10 +139,11 @@ def test_a_messy_agency_file_is_previewed_remapped_imported_once_and_corrected(
     )
     assert fixed.status_code == 303
     assert "Row 3 is now a record" in app_client.get(fixed.headers["location"]).text
+    dropped = app_client.post(drop[1], data={"csrf_token": token, "reason": "a date only"})
+    assert "Row 5 was discarded." in app_client.get(dropped.headers["location"]).text
     detail = figures(app_client.get(f"/imports/{import_id}"))
-    assert (detail["Imported"], detail["Waiting in the quarantine"], detail["Corrected"]) == (
-        "3", "0", "1",
-    )  # fmt: skip
+    assert [detail[k] for k in ("Imported", "Waiting in the quarantine", "Corrected",
+                                "Discarded")] == ["3", "0", "1", "1"]  # fmt: skip
 
 
 def test_a_large_workbook_imports_in_the_background_while_its_page_polls(
@@ -205,7 +209,7 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
     shown = app_client.post("/api/v1/imports", data={"preview": "true"}, files=file, headers=auth)
     assert shown.status_code == 200, shown.text
     body = shown.json()
-    assert (body["encoding"], body["delimiter"], body["rows_with_errors"]) == ("cp1251", ";", 1)
+    assert (body["encoding"], body["delimiter"], body["rows_with_errors"]) == ("cp1251", ";", 2)
     assert {"column": 2, "header": "Прізвище", "field": "family_name", "reason": "'прізвище'"} in (
         body["columns"]
     )
@@ -217,7 +221,7 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
     made = app_client.post("/api/v1/imports", data=data, files=file, headers=auth)
     assert made.status_code == 201, made.text
     result = made.json()["result"]
-    assert (result["imported"], result["quarantined"], result["linked"]) == (2, 1, 1)
+    assert (result["imported"], result["quarantined"], result["linked"]) == (2, 2, 1)
     again = app_client.post("/api/v1/imports", data=data, files=file, headers=auth)
     assert again.status_code == 200 and again.json()["result"]["already_imported"] is True
 
@@ -225,9 +229,10 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
     assert listing["total"] == 1 and listing["items"][0]["source_title"] == "Police list"
     import_id = result["import_id"]
     one = app_client.get(f"/api/v1/imports/{import_id}", headers=auth).json()
-    assert (one["status"], one["quarantine"]["open"]) == ("complete", 1)
+    assert (one["status"], one["quarantine"]["open"]) == ("complete", 2)
     page = app_client.get(f"/api/v1/imports/{import_id}/quarantine", headers=auth).json()
-    [row] = page["items"]
+    assert page["total"] == 2
+    row, nameless = page["items"]
     assert row["row"] == 3 and row["raw"]["Дата народження"] == "31.02.2012"
     url = f"/api/v1/imports/{import_id}/quarantine/{row['id']}"
     wrong = app_client.post(url, json={"values": {"birth_date": "30.02.2012"}, "reason": "x"},
@@ -240,6 +245,13 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
     assert fixed.status_code == 200 and fixed.json()["status"] == "corrected"
     twice = app_client.post(f"{url}/discard", json={"reason": "late"}, headers=auth)
     assert twice.status_code == 409
+    gone = app_client.post(
+        f"/api/v1/imports/{import_id}/quarantine/{nameless['id']}/discard",
+        json={"reason": "a date only"}, headers=auth,
+    )  # fmt: skip
+    assert gone.status_code == 200 and gone.json()["status"] == "discarded"
+    left = app_client.get(f"/api/v1/imports/{import_id}/quarantine", headers=auth).json()
+    assert left["total"] == 0
     found = app_client.get(f"/api/v1/imports/{import_id}/entries", headers=auth).json()
     assert [e["row"] for e in found["items"]] == [2, 3, 4]
     assert found["items"][0]["case_number"] == world.child_number
@@ -280,3 +292,12 @@ def test_only_importers_import_and_uploads_are_kept_safely(
     api = app_client.post("/api/v1/imports", files={"file": ("big.csv", MESSY, CSV)}, headers=auth)
     assert api.status_code == 413 and "larger than" in api.json()["error"]
     assert [p.name for p in (data_dir / "uploads").iterdir()] == stored  # nothing half-kept
+
+
+def test_every_label_the_import_pages_choose_in_code_has_its_ukrainian() -> None:
+    from homeward.web.messages import UKRAINIAN
+    from homeward.web.pages import imports as pages
+
+    labels = [pages.FIELD_LABELS, pages.KIND_LABELS, pages.DELIMITER_LABELS, pages.STATUS_LABELS]
+    missing = sorted({text for table in labels for text in table.values()} - UKRAINIAN.keys())
+    assert not missing, f"no Ukrainian for: {missing}"

@@ -21,6 +21,7 @@ UKRAINIAN: dict[str, str] = {
     ),
     "Authenticator": "Автентифікатор",
     "Change the role": "Змінити роль",
+    "Choose a role": "Оберіть роль",
     "Create the organisation": "Створити організацію",
     "Create the user": "Створити користувача",
     "Created": "Створено",
@@ -44,6 +45,7 @@ UKRAINIAN: dict[str, str] = {
     ),
     "National information bureau": "Національне інформаційне бюро",
     "New name of {name}": "Нова назва для «{name}»",
+    "Name of the organisation": "Назва організації",
     "New organisation": "Нова організація",
     "New user": "Новий користувач",
     "Non-governmental organisation": "Громадська організація",
@@ -195,6 +197,7 @@ UKRAINIAN: dict[str, str] = {
     "Country": "Країна",
     "Edit the facility": "Редагувати заклад",
     "Events here": "Події тут",
+    "Facility": "Заклад",
     "For example: Artek, Артек, Anapa": "Наприклад: Artek, Артек, Анапа",
     "Institution (orphanage, boarding school, hospital)": (
         "Заклад (дитячий будинок, інтернат, лікарня)"
@@ -203,6 +206,7 @@ UKRAINIAN: dict[str, str] = {
     "Longitude": "Довгота",
     "Name in Latin letters": "Назва латиницею",
     "Name in Russian": "Назва російською",
+    "Name of the facility": "Назва закладу",
     "Name or place, in any script": "Назва або місце, будь-якою абеткою",
     "No child's timeline points to this facility.": (
         "Жодна хронологія дитини не вказує на цей заклад."

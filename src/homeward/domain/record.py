@@ -42,7 +42,7 @@ class RecordData:
     repaired), said in words; the raw copy keeps what was received."""
 
     def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _ALL_FIELD_NAMES}
 
     def display_name(self) -> str:
         parts = [self.family_name, self.given_name, self.patronymic]
@@ -54,3 +54,4 @@ RECORD_FIELD_NAMES: tuple[str, ...] = tuple(
     f.name for f in fields(RecordData) if not f.metadata.get("derived")
 )
 """The fields a source can send (``repairs`` is Homeward's own)."""
+_ALL_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RecordData))

@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from homeward.domain.model import Category, SourceKind
@@ -47,7 +47,6 @@ from homeward.services.cases import _require_reason, create_source, open_case
 from homeward.services.records import birth_year, raw_copy, record_data
 from homeward.services.registry_app import Registry
 from homeward.storage.tables import (
-    Base,
     ChildRow,
     ImportRow,
     MatchCandidateRow,
@@ -423,13 +422,15 @@ def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: 
     with registry.uow(actor) as uow:
         with uow.action("import.rows"):
             ids = uow.insert_many(RecordRow, batch.records, key="source_row")
-            keys = [
-                {**key, "record_id": record_id}
-                for record_id, rows in zip(ids, batch.keys, strict=True)
-                for key in rows
-            ]
-            if keys:
-                uow.session.execute(insert(Base.metadata.tables[RecordKeyRow.__tablename__]), keys)
+            uow.insert_index_rows(
+                RecordKeyRow,
+                ("record_id", "key", "prepared"),
+                (
+                    (record_id, key["key"], key["prepared"])
+                    for record_id, rows in zip(ids, batch.keys, strict=True)
+                    for key in rows
+                ),
+            )
             uow.insert_many(QuarantineRow, batch.quarantined, key="source_row")
             row = uow.session.get_one(ImportRow, result.import_id)
             row.rows_imported += len(batch.records)

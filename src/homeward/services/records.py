@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from homeward.domain.model import Sex
@@ -26,7 +27,14 @@ def clean_text(value: Any) -> str | None:
     """NFC, no control or format characters, single spaces; empty becomes ``None``."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", str(value))
+    return _clean(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=131_072)
+def _clean(value: str) -> str | None:
+    """``clean_text`` of a string: values repeat down a file (places, sexes,
+    common names), so each distinct one is cleaned once."""
+    text = unicodedata.normalize("NFC", value)
     if not text.isprintable():  # only then can it hold a control or format character
         text = "".join(_visible(ch) for ch in text)
     text = _SPACES.sub(" ", text).strip()
@@ -98,7 +106,8 @@ def _clean_name(value: Any, field: str, repairs: list[str]) -> str | None:
     if text is None:
         return None
     fixed = repair_look_alikes(text)
-    repairs.extend(f"{field}: {r.describe()}" for r in fixed.repairs)
+    if fixed.repairs:
+        repairs.extend(f"{field}: {r.describe()}" for r in fixed.repairs)
     return fixed.text
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -18,12 +17,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     SQLite gets WAL (readers never block the writer), foreign keys, a busy
     timeout, and transactions that start with ``BEGIN IMMEDIATE`` when they
     will write, so two writers queue instead of failing half-way.
+    Connections are pooled: opening one per unit of work cost its pragmas
+    each time, and closing the last one checkpointed the WAL.  (Processes
+    forked by an import never touch the parent's connections.)
     """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
             echo=echo,
-            poolclass=NullPool if ":memory:" not in url else None,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         _configure_sqlite(engine)

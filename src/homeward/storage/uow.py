@@ -8,7 +8,7 @@ of it commits or none of it does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -25,6 +25,7 @@ from homeward.storage.repositories import Repositories
 from homeward.storage.tables import AuditRow, Base, RecordKeyRow
 
 _NOT_AUDITED = (AuditRow, RecordKeyRow)
+_INDEX_TABLES = frozenset({RecordKeyRow.__tablename__})
 
 
 class UnitOfWork:
@@ -127,20 +128,24 @@ class UnitOfWork:
         if not rows:
             return []
         columns = table.__table__.columns
+        defaults: dict[frozenset[str], dict[str, Any]] = {}
         full = []
         for row in rows:
+            given = frozenset(row)
+            missing = defaults.get(given)
+            if missing is None:
+                missing = defaults[given] = {
+                    c.key: c.default for c in columns if c.key not in given and not c.primary_key
+                }
             values = dict(row)
-            for column in columns:
-                if column.key in values or column.primary_key:
-                    continue
-                default = column.default
+            for name, default in missing.items():
                 if default is None:
-                    values[column.key] = None
+                    values[name] = None
                 elif default.is_callable:
-                    values[column.key] = default.arg({})
+                    values[name] = default.arg({})
                 else:
-                    values[column.key] = default.arg
-            if "version" in values and values["version"] is None:
+                    values[name] = default.arg
+            if values.get("version", 0) is None:
                 values["version"] = 1
             full.append(values)
         core = Base.metadata.tables[table.__tablename__]
@@ -148,19 +153,36 @@ class UnitOfWork:
         by_key = {tag: int(row_id) for row_id, tag in self.session.execute(statement, full)}
         ids = [by_key[values[key]] for values in full]
         action = self.session.info.get("action", "change")
-        audit.append_many(
-            self.session,
-            [
-                (
-                    self.actor.username, f"{action}:insert", table.__tablename__, str(row_id),
-                    None,
-                    {c.key: audit.protect(c.key, row_id if c.primary_key else values.get(c.key))
-                     for c in columns},
-                )
-                for row_id, values in zip(ids, full, strict=True)
-            ],
-        )  # fmt: skip
+        names = [c.key for c in columns]
+        [primary] = [c.key for c in columns if c.primary_key]
+        entries = []
+        for row_id, values in zip(ids, full, strict=True):
+            after = audit.protect_row(values, names)
+            after[primary] = row_id
+            entries.append(
+                (self.actor.username, f"{action}:insert", table.__tablename__, str(row_id),
+                 None, after)
+            )  # fmt: skip
+        audit.append_many(self.session, entries)
         return ids
+
+    def insert_index_rows(
+        self, table: type[Base], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows of an index table (one that is not audited, such as
+        ``record_keys``), given as tuples in ``columns`` order, through the
+        driver's own executemany: none of the per-row work of a mapped insert."""
+        if table.__tablename__ not in _INDEX_TABLES:
+            raise ValueError(f"{table.__tablename__} is audited: use insert_many")
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        statement = (
+            f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})"
+        )
+        batch = [tuple(row) for row in rows]
+        if batch:
+            connection.exec_driver_sql(statement, batch)
 
     def record_view(self, entity_type: str, entity_id: int | str, what: str = "view") -> None:
         """Append a read to the audit log (a child's full record was shown)."""

@@ -118,10 +118,10 @@ UKRAINIAN: dict[str, str] = {
     ),
     "Row {row} was discarded.": "Рядок {row} відкинуто.",
     "Rows": "Рядків",
-    "Rows already written are kept. Import the same file again to finish the job: nothing is "
-    "written twice.": (
-        "Уже записані рядки збережено. Імпортуйте той самий файл ще раз, щоб завершити: "
-        "нічого не буде записано двічі."
+    "Rows written before it stopped are kept: correct what the message says, then import the "
+    "same file again; nothing is written twice.": (
+        "Рядки, записані до зупинки, збережено: виправте те, про що йдеться в повідомленні, "
+        "і імпортуйте той самий файл ще раз; нічого не буде записано двічі."
     ),
     "Rows of this file that could not be read, with the reason for each field. Correct a row "
     "and it becomes a record, matched against the registry; its copy as received stays as it "

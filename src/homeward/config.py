@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     """How long a locked account stays locked."""
     login_failures_per_address: int = Field(default=30, ge=1)
     """Failed sign-ins from one address in 10 minutes before it must wait."""
+    public_reports_per_hour: int = Field(default=5, ge=1)
+    """Reports one address may send through the public form in an hour."""
+    public_reports_per_day: int = Field(default=20, ge=1)
+    """... and in a day."""
     time_zone: str = "Europe/Kyiv"
     """The zone the web app shows times in."""
 

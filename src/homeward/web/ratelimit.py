@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-PUBLIC_REPORTS_PER_HOUR = 5
-PUBLIC_REPORTS_PER_DAY = 20
 HOUR = 3600.0
 DAY = 86400.0
 
@@ -27,12 +25,6 @@ DAY = 86400.0
 class Window:
     seconds: float
     limit: int
-
-
-PUBLIC_REPORT_WINDOWS = (
-    Window(HOUR, PUBLIC_REPORTS_PER_HOUR),
-    Window(DAY, PUBLIC_REPORTS_PER_DAY),
-)
 
 
 class RateLimit:
@@ -79,10 +71,17 @@ class RateLimit:
 
 
 def public_report_limit(request: Request) -> RateLimit:
-    """The public report form's limit, one per app (made when first needed)."""
+    """The public report form's limit, one per app (made when first needed),
+    from the settings ``public_reports_per_hour`` and ``public_reports_per_day``."""
     app_state = request.app.state
     found = getattr(app_state, "public_report_limit", None)
     if not isinstance(found, RateLimit):
-        found = RateLimit(PUBLIC_REPORT_WINDOWS)
+        settings = app_state.web.settings
+        found = RateLimit(
+            (
+                Window(HOUR, settings.public_reports_per_hour),
+                Window(DAY, settings.public_reports_per_day),
+            )
+        )
         app_state.public_report_limit = found
     return found

@@ -103,9 +103,7 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     # Chromium's sandbox refuses to start as root (CI machines run as root).
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    launched = playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=args
-    )
+    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
     yield launched
     launched.close()
 

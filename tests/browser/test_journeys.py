@@ -121,8 +121,8 @@ def test_new_report_shows_candidates_as_typed_then_is_linked(browsing: Browsing)
     # The child already in the registry appears beside the form while it is typed.
     expect(candidates.get_by_role("link", name=re.compile(number))).to_be_visible()
     expect(candidates).to_contain_text(SHOWN_NAME)
-    page.get_by_label("Хто повідомляє").fill("Бондар Марина")
     browsing.shot("report-new")
+    page.get_by_label("Хто повідомляє").fill("Бондар Марина")
     page.get_by_role("button", name="Зберегти повідомлення").click()
     expect(page.get_by_role("heading", name="Повідомлення збережено")).to_be_visible()
     choice = page.locator("ol.results > li").filter(
@@ -176,7 +176,9 @@ def test_switch_language_to_english_and_back(browsing: Browsing) -> None:
     expect(html).to_have_attribute("lang", "en")
     expect(page).to_have_url(browsing.url("/search"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Search")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases")
+    ).to_be_visible()
     # The choice is kept from page to page.
     page.goto(browsing.url("/"))
     expect(page.get_by_role("heading", name="My work")).to_be_visible()

@@ -1,0 +1,510 @@
+"""Load benchmark of the web app: many case workers at once, on loopback.
+
+Builds the demo registry (``homeward.services.demo.build_demo``: synthetic
+children with records from several sources, relatives, facilities and the review
+queue its closing scan proposes) in a SQLite file, adds ``--users`` case workers
+with known TOTP secrets and an API token each, and starts ``homeward serve`` on
+it in a separate process (one uvicorn process, as ``homeward serve`` runs).
+Each simulated person signs in with the password and the code (not timed) and
+keeps a browser session of their own; then for ``--seconds`` they do, in a mix,
+what case workers do all day, pausing ``--think`` seconds on average between
+two actions:
+
+- **home**: ``GET /``, the "my work" page;
+- **search (as typed)**: ``GET /search/results?q=…``, the htmx fragment the
+  search box asks for while a name is typed: once for the first part of the
+  name, once for the whole name (a Ukrainian, Russian or Latin spelling of a
+  child in the registry);
+- **case page**: ``GET /cases/{number}`` of a random case (the read is audited,
+  so each one also writes);
+- **review queue**: ``GET /review``;
+- **API search**: ``GET /api/v1/search?q=…`` with the person's bearer token.
+
+It reports requests, errors and the 50th, 95th and 99th percentile latency per
+kind, the throughput, and the server's resident memory (RSS) when it is ready
+and at the end.  The load generator runs on the same machine as the server.
+
+Run it with::
+
+    .venv/bin/python bench/bench_web.py                      # 3,000 children, 50 people, 60 s
+    .venv/bin/python bench/bench_web.py --children 1000 --seconds 30
+    .venv/bin/python bench/bench_web.py --registry /tmp/hw-bench.sqlite3   # built once, reused
+
+It prints a markdown section and writes it into ``bench/results/web.md``,
+replacing an earlier section of the same title.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import os
+import platform
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pyotp
+from sqlalchemy import func, select
+
+from homeward.config import Settings
+from homeward.domain.roles import Role
+from homeward.services import accounts, signin
+from homeward.services.demo import build_demo
+from homeward.services.registry_app import Registry
+from homeward.storage.tables import ChildRow, RecordRow
+
+RESULTS = Path(__file__).parent / "results" / "web.md"
+PASSWORD = "bench-password-2026"
+KINDS: dict[str, tuple[str, float]] = {
+    # kind: (what the report calls it, share of actions)
+    "home": ("home page `GET /`", 0.15),
+    "search": ("search as typed `GET /search/results` (htmx fragment)", 0.40),
+    "case": ("case page `GET /cases/{number}`", 0.25),
+    "review": ("review queue `GET /review`", 0.10),
+    "api_search": ("API search `GET /api/v1/search`", 0.10),
+}
+TARGETS_MS = {"pages": 200.0, "api_search": 100.0}
+"""The 99th percentile the issue asks for at 50 people at once."""
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+_HEAD = """# Web load benchmark
+
+Many case workers at once against `homeward serve` (one uvicorn process) on the
+demo registry, over loopback, each with a browser session of their own (and a
+bearer token for the API), doing a mix of home page, search as typed (the htmx
+fragment), case pages, the review queue and API search, with a pause between
+two actions.  Latency is measured by the client from sending the request to
+having read the whole answer.  The load generator runs on the same machine.
+Written by `bench/bench_web.py`.
+"""
+
+
+@dataclass
+class Person:
+    username: str
+    secret: str
+    token: str = ""
+
+
+@dataclass
+class Setup:
+    settings: Settings
+    people: list[Person]
+    case_numbers: list[str]
+    names: list[str]
+    children: int
+    records: int
+    build_seconds: float
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    error_samples: list[str] = field(default_factory=list)
+
+
+def secret_of(username: str, seed: int) -> str:
+    """The same TOTP secret for a bench user on every run, so a built registry
+    can be reused."""
+    digest = hashlib.sha256(f"homeward-bench|{seed}|{username}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def prepare(path: Path, children: int, seed: int, users: int) -> Setup:
+    settings = Settings(data_dir=path.parent, database_url=f"sqlite:///{path}")
+    registry = Registry.open(settings, migrate_schema=True)
+    started = time.perf_counter()
+    try:
+        with registry.uow(write=False) as uow:
+            empty = uow.repos.children.count() == 0
+        if empty:
+            print(f"building the demo registry of {children:,} children in {path} ...")
+
+            def progress(done: int, total: int) -> None:
+                print(f"  {done:,} / {total:,}", end="\r", flush=True)
+
+            build_demo(registry, children, seed, progress=progress)
+            print()
+        build_seconds = time.perf_counter() - started
+        people = [Person(f"bench{i:03d}", secret_of(f"bench{i:03d}", seed)) for i in range(users)]
+        with registry.uow() as uow:
+            for person in people:
+                if uow.repos.users.by_username(person.username) is None:
+                    accounts.create_user(
+                        uow, username=person.username, display_name=person.username,
+                        role=Role.CASE_WORKER, password=PASSWORD, totp_secret=person.secret,
+                    )  # fmt: skip
+            uow.commit()
+        for person in people:
+            with registry.uow(write=False) as uow:
+                user = uow.repos.users.by_username(person.username)
+                assert user is not None
+                actor = signin.actor_of(user)
+            with registry.uow(actor) as uow:
+                _row, person.token = signin.create_api_token(uow, "load benchmark")
+                uow.commit()
+        with registry.uow(write=False) as uow:
+            session = uow.session
+            numbers = list(
+                session.scalars(
+                    select(ChildRow.case_number).where(ChildRow.merged_into_id.is_(None))
+                )
+            )
+            rows = session.execute(
+                select(RecordRow.given_name, RecordRow.family_name)
+                .where(RecordRow.given_name.is_not(None), RecordRow.family_name.is_not(None))
+                .order_by(RecordRow.id)
+                .limit(5000)
+            ).all()
+            record_count = session.scalar(select(func.count()).select_from(RecordRow)) or 0
+        names = [f"{given} {family}" for given, family in rows]
+        rng = random.Random(seed)
+        rng.shuffle(names)
+        return Setup(
+            settings=settings, people=people, case_numbers=numbers, names=names,
+            children=len(numbers), records=record_count, build_seconds=build_seconds,
+        )  # fmt: skip
+    finally:
+        registry.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "HOMEWARD_DATA_DIR": str(settings.data_dir),
+        "HOMEWARD_DATABASE_URL": settings.database_url,
+    }
+    command = [sys.executable, "-c", "from homeward.cli.main import main; main()"]
+    return subprocess.Popen(
+        [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            err = server.stderr.read().decode() if server.stderr else ""
+            raise SystemExit(f"the server stopped: {err}")
+        try:
+            if httpx.get(f"{base}/signin", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not answer in time")
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """Resident memory now and at its peak, in MiB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def sign_in(client: httpx.AsyncClient, person: Person, used: dict[str, int]) -> None:
+    page = await client.get("/signin")
+    match = CSRF.search(page.text)
+    assert match, "the sign-in page has no CSRF token"
+    answer = await client.post(
+        "/signin",
+        data={"username": person.username, "password": PASSWORD, "next": "/",
+              "csrf_token": match.group(1)},
+    )  # fmt: skip
+    assert answer.status_code == 303, f"{person.username}: password refused"
+    page = await client.get("/signin/code")
+    match = CSRF.search(page.text)
+    assert match, "the code page has no CSRF token"
+    step = max(int(time.time()) // 30, used.get(person.username, -1) + 1)
+    answer = await client.post(
+        "/signin/code",
+        data={"code": pyotp.TOTP(person.secret).at(step * 30), "next": "/",
+              "csrf_token": match.group(1)},
+    )  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["location"] == "/", (
+        f"{person.username}: code refused"
+    )
+
+
+def typed(name: str) -> list[str]:
+    """What the search box sends while a name is typed: htmx asks after a
+    pause, so roughly once mid-word and once for the whole name."""
+    first, _, rest = name.partition(" ")
+    partial = f"{first} {rest[: max(1, len(rest) // 2)]}" if rest else first[: len(first) // 2]
+    return [partial, name]
+
+
+async def person_loop(
+    client: httpx.AsyncClient,
+    person: Person,
+    setup: Setup,
+    tally: Tally,
+    deadline: float,
+    think: float,
+    rng: random.Random,
+) -> None:
+    kinds = list(KINDS)
+    weights = [share for _, share in KINDS.values()]
+
+    async def timed(
+        kind: str,
+        path: str,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        started = time.perf_counter()
+        try:
+            answer = await client.get(path, params=params, headers=headers)
+            elapsed = (time.perf_counter() - started) * 1000
+        except httpx.HTTPError as err:
+            tally.errors[kind] += 1
+            if len(tally.error_samples) < 10:
+                tally.error_samples.append(f"{kind}: {type(err).__name__}")
+            return
+        if answer.status_code != 200:
+            tally.errors[kind] += 1
+            if len(tally.error_samples) < 10:
+                tally.error_samples.append(f"{kind}: {answer.status_code}")
+            return
+        tally.latencies[kind].append(elapsed)
+
+    hx = {"HX-Request": "true"}
+    bearer = {"Authorization": f"Bearer {person.token}"}
+    while time.monotonic() < deadline:
+        kind = rng.choices(kinds, weights)[0]
+        if kind == "home":
+            await timed(kind, "/")
+        elif kind == "search":
+            for q in typed(rng.choice(setup.names)):
+                await timed(kind, "/search/results", {"q": q}, hx)
+                await asyncio.sleep(0.3)  # htmx's delay between two requests while typing
+        elif kind == "case":
+            await timed(kind, f"/cases/{rng.choice(setup.case_numbers)}")
+        elif kind == "review":
+            await timed(kind, "/review")
+        else:
+            await timed(kind, "/api/v1/search", {"q": rng.choice(setup.names)}, bearer)
+        await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+
+@dataclass
+class Server:
+    """What the server process used while the load ran."""
+
+    pid: int
+    memory: dict[str, dict[str, float]] = field(default_factory=dict)
+    cpu_start: float = 0.0
+    cpu_seconds: float = 0.0
+
+    def note(self, moment: str) -> None:
+        self.memory[moment] = memory_of(self.pid)
+
+
+async def run_load(
+    base: str, setup: Setup, seconds: float, think: float, seed: int, server: Server
+) -> tuple[Tally, float]:
+    clients = [
+        httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=60) for _ in setup.people
+    ]
+    used: dict[str, int] = {}
+    registry = Registry.open(setup.settings)
+    with registry.uow(write=False) as uow:
+        for person in setup.people:
+            user = uow.repos.users.by_username(person.username)
+            if user is not None and user.totp_last_step is not None:
+                used[person.username] = user.totp_last_step
+    registry.close()
+    try:
+        # Sign in a few at a time (argon2 is meant to be slow): not timed.
+        gate = asyncio.Semaphore(4)
+
+        async def one(client: httpx.AsyncClient, person: Person) -> None:
+            async with gate:
+                await sign_in(client, person, used)
+            await client.get("/")  # warm the session, not timed
+
+        await asyncio.gather(*(one(c, p) for c, p in zip(clients, setup.people, strict=True)))
+        # The first search loads the name tables and the match model's lookups
+        # into the server: once per process, not what a person waits for later.
+        warm, name = clients[0], setup.names[0]
+        for path, params in (("/search/results", {"q": name}), ("/review", None),
+                             (f"/cases/{setup.case_numbers[0]}", None)):  # fmt: skip
+            await warm.get(path, params=params, headers={"HX-Request": "true"})
+        await warm.get("/api/v1/search", params={"q": name},
+                       headers={"Authorization": f"Bearer {setup.people[0].token}"})  # fmt: skip
+        server.note("warm")
+        tally = Tally()
+        server.cpu_start = cpu_seconds(server.pid)
+        started = time.monotonic()
+        deadline = started + seconds
+        await asyncio.gather(
+            *(
+                person_loop(c, p, setup, tally, deadline, think, random.Random(seed + i))
+                for i, (c, p) in enumerate(zip(clients, setup.people, strict=True))
+            )
+        )
+        wall = time.monotonic() - started
+        server.cpu_seconds = cpu_seconds(server.pid) - server.cpu_start
+        server.note("end")
+        return tally, wall
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+
+
+def machine() -> str:
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return (
+        f"{model or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def report(
+    args: argparse.Namespace,
+    setup: Setup,
+    tally: Tally,
+    wall: float,
+    server: Server,
+    load: tuple[tuple[float, ...], tuple[float, ...]],
+) -> str:
+    title = f"## {len(setup.people)} people, {args.think:g} s between actions, SQLite"
+    command = " ".join(["bench/bench_web.py", *sys.argv[1:]])
+    total = sum(len(v) for v in tally.latencies.values())
+    errors = sum(tally.errors.values())
+    lines = [
+        title,
+        "",
+        f"`.venv/bin/python {command}`",
+        "",
+        f"Machine: {machine()}; **shared with other work during the run** (tests of "
+        f"other parts of Homeward ran beside it): load average "
+        f"{', '.join(f'{x:.2f}' for x in load[0])} before and "
+        f"{', '.join(f'{x:.2f}' for x in load[1])} after (1, 5, 15 min); "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"Registry: {setup.children:,} cases, {setup.records:,} records (demo, "
+        f"`--children {args.children}`); {len(setup.people)} case workers signed in, "
+        f"each with a session of their own; {wall:.0f} s of load.",
+        "",
+        "| kind | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p99 |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for kind, (label, _) in KINDS.items():
+        values = tally.latencies[kind]
+        target = TARGETS_MS["api_search"] if kind == "api_search" else TARGETS_MS["pages"]
+        p99 = percentile(values, 99)
+        verdict = "met" if p99 <= target else "**missed**"
+        lines.append(
+            f"| {label} | {len(values):,} | {tally.errors[kind]} | {percentile(values, 50):.0f} "
+            f"| {percentile(values, 95):.0f} | {p99:.0f} | {max(values, default=0):.0f} "
+            f"| ≤ {target:.0f} ms: {verdict} |"
+        )
+    every = [v for values in tally.latencies.values() for v in values]
+    lines += [
+        f"| all | {total:,} | {errors} | {percentile(every, 50):.0f} | {percentile(every, 95):.0f} "
+        f"| {percentile(every, 99):.0f} | {max(every, default=0):.0f} | |",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| throughput (answered requests per second) | {total / wall:.1f} |",
+        f"| server processor time per request (ms) "
+        f"| {server.cpu_seconds * 1000 / max(total, 1):.1f} |",
+        f"| server RSS when ready, before sign-ins (MiB) | {server.memory['ready']['VmRSS']:.0f} |",
+        f"| server RSS after sign-ins and one request of each kind (MiB) "
+        f"| {server.memory['warm']['VmRSS']:.0f} |",
+        f"| server RSS at the end (MiB) | {server.memory['end']['VmRSS']:.0f} |",
+        f"| server RSS at its peak (MiB) | {server.memory['end']['VmHWM']:.0f} |",
+    ]
+    if tally.error_samples:
+        lines += ["", "Errors seen: " + ", ".join(tally.error_samples)]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str) -> None:
+    title = section.splitlines()[0]
+    text = RESULTS.read_text() if RESULTS.exists() else _HEAD
+    parts = re.split(r"(?m)^(?=## )", text)
+    kept = [p for p in parts[1:] if p.splitlines()[0] != title]
+    RESULTS.write_text(
+        parts[0].rstrip() + "\n\n" + "\n".join(p.rstrip() + "\n" for p in [*kept, section])
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=3000, help="demo registry size")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--users", type=int, default=50, help="people at once")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the load lasts")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean pause between two actions of one person (s)")  # fmt: skip
+    parser.add_argument(
+        "--registry", type=Path, default=None,
+        help="SQLite file to build the registry in, or to reuse if it is there",
+    )  # fmt: skip
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="homeward-bench-web-") as tmp:
+        path = args.registry or Path(tmp) / "homeward.sqlite3"
+        setup = prepare(path.resolve(), args.children, args.seed, args.users)
+        print(f"registry ready: {setup.children:,} cases, {setup.records:,} records "
+              f"({setup.build_seconds:.0f} s)")  # fmt: skip
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        process = start_server(setup.settings, port)
+        server = Server(pid=process.pid)
+        try:
+            wait_ready(base, process)
+            server.note("ready")
+            load_before = os.getloadavg()
+            tally, wall = asyncio.run(
+                run_load(base, setup, args.seconds, args.think, args.seed, server)
+            )
+            load_after = os.getloadavg()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    section = report(args, setup, tally, wall, server, (load_before, load_after))
+    print(section)
+    if not args.no_write:
+        write_section(section)
+        print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

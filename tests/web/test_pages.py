@@ -39,6 +39,17 @@ def expected_pages(world: World, role: str) -> dict[str, int]:
         "/review": 200 if role in REVIEWERS else 403,
         f"/review/{world.candidate_id}": 200 if role in REVIEWERS else 403,
         "/account/tokens": 200,
+        "/imports": 200 if role == "case_worker" else 403,
+        "/imports/new": 200 if role == "case_worker" else 403,
+        "/lists": 200 if role in {"case_worker", "verifier"} else 403,
+        "/lists/new": 200 if role in {"case_worker", "verifier"} else 403,
+        "/facilities": 200 if role in READERS else 403,
+        "/statistics": 200,
+        "/audit": 200 if role in {"admin", "auditor"} else 403,
+        "/admin": 200 if role == "admin" else 403,
+        "/triage": 200 if role == "case_worker" else 403,
+        "/report": 200,
+        "/public/statistics": 200,
     }
 
 

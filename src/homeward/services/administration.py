@@ -386,6 +386,8 @@ class FieldChange:
 class AuditEntry:
     row: AuditRow
     changes: list[FieldChange]
+    last_seq: int
+    """The newest entry's number, so a reader knows whether a next one exists."""
 
     @property
     def hidden(self) -> bool:
@@ -476,7 +478,8 @@ def audit_entry(uow: UnitOfWork, seq: int) -> AuditEntry:
                 (old, hidden_old), (new, hidden_new) = _mask(old), _mask(new)
                 hidden = hidden_old or hidden_new
         changes.append(FieldChange(name, old, new, hidden))
-    return AuditEntry(row=row, changes=changes)
+    last = int(uow.session.scalar(select(func.max(AuditRow.seq))) or 0)
+    return AuditEntry(row=row, changes=changes, last_seq=last)
 
 
 def _load(text: str | None) -> dict[str, Any]:

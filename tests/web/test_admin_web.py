@@ -115,6 +115,8 @@ def test_an_admin_creates_a_partner_user_who_signs_in_and_sees_their_organisatio
     assert world.partner_child_number in their_cases.text
     assert world.child_number not in their_cases.text
     assert other_client.get("/admin").status_code == 403
+    english(other_client)
+    assert "Your password was set by the register keeper" in other_client.get("/account").text
 
 
 @pytest.mark.parametrize("role", ["case_worker", "auditor"])
@@ -240,6 +242,7 @@ def test_changing_my_password_ends_my_other_sessions_and_revokes_my_tokens(
     assert changed.status_code == 303
     page = app_client.get(changed.headers["location"])
     assert page.status_code == 200 and "Your password is changed" in page.text
+    assert "set by the register keeper" not in app_client.get("/account").text
     assert other_client.get("/").headers["location"].startswith("/signin")
     assert app_client.get("/api/v1/cases", headers=bearer(token)).status_code == 401
     other_client.cookies.clear()

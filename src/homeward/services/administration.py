@@ -304,6 +304,25 @@ def reset_two_factor(uow: UnitOfWork, user_id: int) -> UserRow:
     return user
 
 
+def password_set_by_another(uow: UnitOfWork) -> bool:
+    """Whether the acting user's password is one a register keeper set (at
+    creation or a reset) and they have not chosen their own since."""
+    if uow.actor.user_id is None:
+        return False
+    last = uow.session.scalar(
+        select(AuditRow)
+        .where(AuditRow.entity_type == "users", AuditRow.entity_id == str(uow.actor.user_id))
+        .where(
+            AuditRow.action.in_(
+                ["user.create:insert", "user.reset_password:update", "user.change_password:update"]
+            )
+        )
+        .order_by(AuditRow.seq.desc())
+        .limit(1)
+    )
+    return last is not None and last.actor != uow.actor.username
+
+
 class WrongPassword(Invalid):
     """The current password given to change it was wrong."""
 

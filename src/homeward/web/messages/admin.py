@@ -245,6 +245,10 @@ UKRAINIAN: dict[str, str] = {
     "New password": "Новий пароль",
     "New password again": "Новий пароль ще раз",
     "Password changed": "Пароль змінено",
+    "Your password was set by the register keeper. Choose one of your own now, that nobody "
+    "else knows.": (
+        "Ваш пароль встановив держатель реєстру. Оберіть зараз власний, якого не знає ніхто інший."
+    ),
     "Your password is changed. Every other session of yours has ended and your API tokens are "
     "revoked; make new tokens if programs need them.": (
         "Ваш пароль змінено. Усі інші ваші сеанси припинено, а токени API відкликано; створіть "

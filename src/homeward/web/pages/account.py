@@ -27,6 +27,7 @@ def _account(request: Request, actor: Actor, **extra: object) -> dict[str, objec
             "min_length": accounts.MIN_PASSWORD_LENGTH,
             "error": None,
             "changed": request.query_params.get("changed") == "1",
+            "set_by_another": administration.password_set_by_another(uow),
             **extra,
         }
 

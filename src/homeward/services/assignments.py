@@ -93,9 +93,8 @@ def assign(
     user = uow.repos.users.find(user_id)
     if user is None or not _may_work(user, child):
         raise Invalid(
-            f"assignee: choose an active case worker"
-            f"{' or a user of the organisation' if child.organisation_id else ''} "
-            f"who may work case {child.case_number}"
+            f"assignee: case {child.case_number} goes to an active case worker"
+            + (", or to a user of its own organisation" if child.organisation_id else "")
         )
     if child.assigned_to_id == user.id:
         return child

@@ -20,7 +20,7 @@ from homeward.domain.status import Status
 from homeward.linkage.fields import FIELDS
 from homeward.linkage.model import default_model
 from homeward.linkage.scoring import score_pair
-from homeward.services import answers, cases, lists
+from homeward.services import answers, cases, lists, review
 from homeward.storage.tables import AuditRow
 from homeward.web.messages.cases import REASON_WORDS, reason_in_ukrainian, reason_template
 from tests.factories import make_child, make_record
@@ -93,7 +93,13 @@ def test_two_cases_are_merged_from_the_case_page_and_the_merge_is_undone(
     assert undone.headers["location"] == f"/cases/{world.child_number}"
     assert case_of(world, world.child_number)["status"] == Status.REPORTED
     assert len(case_of(world, other)["records"]) == 1
-    assert app_client.get(f"/cases/{world.child_number}").status_code == 200
+    assert f"merge?other={other}" in app_client.get(f"/cases/{world.child_number}").text
+    with world.registry.uow() as uow:  # a reviewer says they are two children
+        review.scan_registry(uow, thresholds=review.Thresholds(auto_link=1.0, review=0.05))
+        [pair] = [i for i in review.queue(uow) if i.kind == "cases"]
+        review.decide(uow, pair.id, review.Action.REJECT, reason="two boys")
+        uow.commit()
+    assert f"merge?other={other}" not in app_client.get(f"/cases/{world.child_number}").text
 
 
 def test_a_role_without_merge_cases_is_offered_no_merge_and_refused_one(
@@ -196,6 +202,8 @@ def test_an_assigned_case_is_on_the_assignees_home_page(
     home = app_client.get("/").text
     mine = home[home.index("Справи, призначені мені") :]
     assert world.child_number in mine and "Коваленко Олександр" in mine
+    listed = app_client.get("/cases", params={"mine": "true"}).text
+    assert world.child_number in listed and world.partner_child_number not in listed
 
 
 def test_the_case_page_shows_the_lists_and_answers_of_the_child(
@@ -292,6 +300,9 @@ def test_the_api_lists_records_matches_and_merges_splits_and_assigns(
         headers=worker,
     )  # fmt: skip
     assert assigned.status_code == 200 and assigned.json()["assigned_to"] == "newcomer"
+    newcomer = bearer(api_token(world, "newcomer"))
+    mine = app_client.get("/api/v1/cases", params={"mine": "true"}, headers=newcomer).json()
+    assert [c["case_number"] for c in mine["items"]] == [world.child_number]
     partner = app_client.post(
         f"/api/v1/cases/{world.child_number}/assign", json={"username": "partner"},
         headers=worker,

@@ -16,6 +16,7 @@ from homeward.linkage.search import record_values, search
 from homeward.services.access import check_case_access
 from homeward.services.cases import check_version, get_child
 from homeward.services.merging import merge_children
+from homeward.services.review import ReviewStatus, children_pair
 from homeward.storage.tables import (
     ChildRow,
     DeliveryRow,
@@ -329,7 +330,8 @@ def candidate_cases(
     min_probability: float = 0.05,
 ) -> list[CandidateCase]:
     """Other cases that may be the same child, best first, found with the real-time
-    search from each of the case's records (a partner: its organisation's only)."""
+    search from each of the case's records (a partner: its organisation's only).
+    A pair of cases a reviewer rejected is left out, as the review queue leaves it."""
     uow.actor.require(Permission.READ_CASES)
     child = get_child(uow, child_id)
     best: dict[int, CandidateCase] = {}
@@ -347,7 +349,13 @@ def candidate_cases(
                     c.child_id, c.case_number, record.id, c.record_id, c.scored
                 )
     ranked = sorted(best.values(), key=lambda c: (-c.scored.weight, c.child_id))
-    return ranked[:limit]
+    return [c for c in ranked if not _rejected(uow, child.id, c.child_id)][:limit]
+
+
+def _rejected(uow: UnitOfWork, child_id: int, other_id: int) -> bool:
+    """A reviewer decided the two cases are different children: not offered again."""
+    found = uow.repos.match_candidates.by_pair(children_pair(child_id, other_id))
+    return found is not None and found.status == ReviewStatus.REJECTED
 
 
 def compare_cases(

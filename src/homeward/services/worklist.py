@@ -19,6 +19,7 @@ from homeward.storage.tables import (
     ListVersionRow,
     MatchCandidateRow,
     RecordRow,
+    UserRow,
 )
 from homeward.storage.uow import UnitOfWork
 
@@ -68,18 +69,27 @@ def case_names(uow: UnitOfWork, child_ids: Collection[int]) -> dict[int, str]:
 
 
 def list_cases(
-    uow: UnitOfWork, *, limit: int = 50, offset: int = 0, status: str | None = None
+    uow: UnitOfWork,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    status: str | None = None,
+    assigned_to: int | None = None,
 ) -> CasePage:
-    """Cases this actor may reach, newest first, one page at a time."""
+    """Cases this actor may reach, newest first, one page at a time; only
+    those assigned to user ``assigned_to`` when it is given."""
     uow.actor.require(Permission.READ_CASES)
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
     query = _visible_cases(uow)
     if status:
         query = query.where(ChildRow.status == status)
+    if assigned_to is not None:
+        query = query.where(ChildRow.assigned_to_id == assigned_to)
     total = int(uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     rows = list(uow.session.scalars(query.order_by(ChildRow.id.desc()).limit(limit).offset(offset)))
     names = case_names(uow, [r.id for r in rows])
+    assignees = _display_names(uow, {r.assigned_to_id for r in rows if r.assigned_to_id})
     items = [
         {
             "id": r.id,
@@ -88,11 +98,21 @@ def list_cases(
             "category": r.category,
             "status": r.status,
             "status_detail": r.status_detail,
+            "assigned_to": assignees.get(r.assigned_to_id) if r.assigned_to_id else None,
             "updated_at": r.updated_at,
         }
         for r in rows
     ]
     return CasePage(items=items, total=total, limit=limit, offset=offset)
+
+
+def _display_names(uow: UnitOfWork, user_ids: Collection[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = uow.session.execute(
+        select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(list(user_ids)))
+    )
+    return {user_id: name for user_id, name in rows}
 
 
 @dataclass

@@ -55,10 +55,14 @@ def list_cases(
     limit: int = Query(default=50, ge=1, le=worklist.MAX_PAGE),
     offset: int = Query(default=0, ge=0),
     status: str | None = None,
+    mine: bool = Query(default=False, description="Only the cases assigned to me"),
     actor: Actor = Depends(api_actor),
 ) -> Page:
     with api_state(request).registry.uow(actor, write=False) as uow:
-        found = worklist.list_cases(uow, limit=limit, offset=offset, status=status)
+        found = worklist.list_cases(
+            uow, limit=limit, offset=offset, status=status,
+            assigned_to=actor.user_id if mine else None,
+        )  # fmt: skip
     items = [{**i, "updated_at": i["updated_at"].isoformat()} for i in found.items]
     return Page(items=items, total=found.total, limit=found.limit, offset=found.offset)
 

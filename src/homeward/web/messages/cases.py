@@ -16,6 +16,8 @@ from functools import lru_cache
 
 UKRAINIAN: dict[str, str] = {
     "Agreed to return": "Погодилися повернути",  # as the lists pages say it
+    "All cases": "Усі справи",
+    "Assigned to me": "Призначені мені",
     "Answers received": "Отримані відповіді",
     "Assign": "Призначити",
     "Assigned to": "Призначено",
@@ -72,6 +74,7 @@ UKRAINIAN: dict[str, str] = {
     ),
     "Undo the merge": "Скасувати об’єднання",
     "Version": "Версія",
+    "Which cases": "Які справи",
     "Why undo the merge of {number}": "Чому скасувати об’єднання справи {number}",
     "entry": "№",
     "move confirmed by {name}": "зміну статусу підтвердив(-ла) {name}",

@@ -75,13 +75,19 @@ def _search(request: Request, actor: Actor, q: str) -> list[dict[str, object]]:
 
 @router.get("/cases")
 async def case_list(
-    request: Request, page: int = 1, actor: Actor = Depends(page_actor)
+    request: Request, page: int = 1, mine: bool = False, actor: Actor = Depends(page_actor)
 ) -> Response:
+    """Cases newest first, 50 a page; ``mine``: only those assigned to me."""
     page = max(1, page)
     with state(request).registry.uow(actor, write=False) as uow:
-        found = worklist.list_cases(uow, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        found = worklist.list_cases(
+            uow, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+            assigned_to=actor.user_id if mine else None,
+        )  # fmt: skip
     pages = max(1, (found.total + PAGE_SIZE - 1) // PAGE_SIZE)
-    return render(request, "cases.html", {"found": found, "page": page, "pages": pages})
+    return render(
+        request, "cases.html", {"found": found, "page": page, "pages": pages, "mine": mine}
+    )
 
 
 @router.get("/cases/{case_number}")

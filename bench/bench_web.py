@@ -322,14 +322,22 @@ class Server:
     memory: dict[str, dict[str, float]] = field(default_factory=dict)
     cpu_start: float = 0.0
     cpu_seconds: float = 0.0
+    client_cpu_seconds: float = 0.0
+    """What the load generator itself used meanwhile, on the same cores."""
 
     def note(self, moment: str) -> None:
         self.memory[moment] = memory_of(self.pid)
 
 
 async def run_load(
-    base: str, setup: Setup, seconds: float, think: float, seed: int, server: Server
-) -> tuple[Tally, float]:
+    base: str,
+    setup: Setup,
+    seconds: float,
+    think: float,
+    seed: int,
+    server: Server,
+    alone_seconds: float,
+) -> tuple[Tally, Tally, float]:
     clients = [
         httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=60) for _ in setup.people
     ]
@@ -360,8 +368,16 @@ async def run_load(
         await warm.get("/api/v1/search", params={"q": name},
                        headers={"Authorization": f"Bearer {setup.people[0].token}"})  # fmt: skip
         server.note("warm")
+        # The reference: one person alone on the same server, just before the
+        # crowd, so the crowd's figures can be read as ratios on a busy machine.
+        alone = Tally()
+        if alone_seconds > 0:
+            until = time.monotonic() + alone_seconds
+            first = setup.people[0]
+            await person_loop(clients[0], first, setup, alone, until, think, random.Random(seed))
         tally = Tally()
         server.cpu_start = cpu_seconds(server.pid)
+        client_start = time.process_time()
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(
@@ -372,8 +388,9 @@ async def run_load(
         )
         wall = time.monotonic() - started
         server.cpu_seconds = cpu_seconds(server.pid) - server.cpu_start
+        server.client_cpu_seconds = time.process_time() - client_start
         server.note("end")
-        return tally, wall
+        return alone, tally, wall
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
 
@@ -393,16 +410,30 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
+def reference(values: list[float]) -> str:
+    if not values:
+        return "–"
+    return f"{len(values)}, {percentile(values, 50):.0f}, {percentile(values, 99):.0f}"
+
+
 def report(
     args: argparse.Namespace,
     setup: Setup,
+    alone: Tally,
     tally: Tally,
     wall: float,
     server: Server,
     load: tuple[tuple[float, ...], tuple[float, ...]],
 ) -> str:
-    title = f"## {len(setup.people)} people, {args.think:g} s between actions, SQLite"
+    who = "1 person" if len(setup.people) == 1 else f"{len(setup.people)} people"
+    title = f"## {who}, {args.think:g} s between actions, SQLite"
     command = " ".join(["bench/bench_web.py", *sys.argv[1:]])
+    busy = (
+        "**busy with other work when the run began** (the figures are slower than on a "
+        "quiet machine; the one-person reference ran on the same busy machine)"
+        if load[0][0] > 0.5 * (os.cpu_count() or 1)
+        else "quiet when the run began"
+    )
     total = sum(len(v) for v in tally.latencies.values())
     errors = sum(tally.errors.values())
     lines = [
@@ -410,18 +441,18 @@ def report(
         "",
         f"`.venv/bin/python {command}`",
         "",
-        f"Machine: {machine()}; **shared with other work during the run** (tests of "
-        f"other parts of Homeward ran beside it): load average "
+        f"Machine: {machine()}; {busy}: load average "
         f"{', '.join(f'{x:.2f}' for x in load[0])} before and "
         f"{', '.join(f'{x:.2f}' for x in load[1])} after (1, 5, 15 min); "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
         f"Registry: {setup.children:,} cases, {setup.records:,} records (demo, "
-        f"`--children {args.children}`); {len(setup.people)} case workers signed in, "
+        f"`--children {args.children}`); {who} signed in as case workers, "
         f"each with a session of their own; {wall:.0f} s of load.",
         "",
-        "| kind | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p99 |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| kind | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p99 "
+        "| one person alone: requests, p50, p99 (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for kind, (label, _) in KINDS.items():
         values = tally.latencies[kind]
@@ -431,18 +462,23 @@ def report(
         lines.append(
             f"| {label} | {len(values):,} | {tally.errors[kind]} | {percentile(values, 50):.0f} "
             f"| {percentile(values, 95):.0f} | {p99:.0f} | {max(values, default=0):.0f} "
-            f"| ≤ {target:.0f} ms: {verdict} |"
+            f"| ≤ {target:.0f} ms: {verdict} | {reference(alone.latencies[kind])} |"
         )
     every = [v for values in tally.latencies.values() for v in values]
+    every_alone = [v for values in alone.latencies.values() for v in values]
     lines += [
         f"| all | {total:,} | {errors} | {percentile(every, 50):.0f} | {percentile(every, 95):.0f} "
-        f"| {percentile(every, 99):.0f} | {max(every, default=0):.0f} | |",
+        f"| {percentile(every, 99):.0f} | {max(every, default=0):.0f} | "
+        f"| {reference(every_alone)} |",
         "",
         "| measure | value |",
         "|---|---|",
         f"| throughput (answered requests per second) | {total / wall:.1f} |",
         f"| server processor time per request (ms) "
         f"| {server.cpu_seconds * 1000 / max(total, 1):.1f} |",
+        f"| server processor time, share of one core | {server.cpu_seconds / wall:.0%} |",
+        f"| load generator processor time, share of one core "
+        f"| {server.client_cpu_seconds / wall:.0%} |",
         f"| server RSS when ready, before sign-ins (MiB) | {server.memory['ready']['VmRSS']:.0f} |",
         f"| server RSS after sign-ins and one request of each kind (MiB) "
         f"| {server.memory['warm']['VmRSS']:.0f} |",
@@ -476,6 +512,10 @@ def main() -> None:
         "--registry", type=Path, default=None,
         help="SQLite file to build the registry in, or to reuse if it is there",
     )  # fmt: skip
+    parser.add_argument(
+        "--alone", type=float, default=30,
+        help="seconds of one person alone first, as the reference (0: none)",
+    )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
@@ -492,14 +532,14 @@ def main() -> None:
             wait_ready(base, process)
             server.note("ready")
             load_before = os.getloadavg()
-            tally, wall = asyncio.run(
-                run_load(base, setup, args.seconds, args.think, args.seed, server)
+            alone, tally, wall = asyncio.run(
+                run_load(base, setup, args.seconds, args.think, args.seed, server, args.alone)
             )
             load_after = os.getloadavg()
         finally:
             process.terminate()
             process.wait(timeout=30)
-    section = report(args, setup, tally, wall, server, (load_before, load_after))
+    section = report(args, setup, alone, tally, wall, server, (load_before, load_after))
     print(section)
     if not args.no_write:
         write_section(section)

@@ -578,14 +578,16 @@ def _machine() -> str:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    import duckdb
-    import splink
-
-    return (
+    text = (
         f"{os.cpu_count()} cores ({model or platform.machine()}), {memory:.0f} GB RAM, "
-        f"{platform.system()} {platform.release()}; Python {platform.python_version()}, "
-        f"Splink {splink.__version__}, DuckDB {duckdb.__version__}"
+        f"{platform.system()} {platform.release()}; Python {platform.python_version()}"
     )
+    try:  # only with the bench extra installed (make bench)
+        import duckdb
+        import splink
+    except ImportError:
+        return text
+    return f"{text}, Splink {splink.__version__}, DuckDB {duckdb.__version__}"
 
 
 def _revision() -> str:

@@ -103,6 +103,8 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     # Chromium's sandbox refuses to start as root (CI machines run as root).
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    # Containers often have a tiny /dev/shm, which crashes Chromium's renderers.
+    args.append("--disable-dev-shm-usage")
     launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
     yield launched
     launched.close()

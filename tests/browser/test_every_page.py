@@ -44,3 +44,24 @@ def test_every_menu_page_of_every_role_opens_cleanly(browsing: Browsing) -> None
     assert "/reports/new" in opened["case_worker"]
     assert "/reports/new" not in opened["auditor"]
     assert "/review" not in opened["analyst"]
+
+
+def test_the_watch_catches_what_these_tests_forbid(browsing: Browsing) -> None:
+    """The watch on every page is what the other tests rely on: an inline style,
+    an inline script and a script error are each caught."""
+    page = browsing.page
+    page.goto(browsing.url("/signin"))
+    browsing.assert_clean()
+    page.evaluate("document.body.setAttribute('style', 'color: red')")
+    page.evaluate(
+        "const s = document.createElement('script'); s.textContent = 'window.x = 1';"
+        "document.body.append(s)"
+    )
+    page.evaluate("setTimeout(() => { throw new Error('boom') }, 0)")
+    page.wait_for_timeout(300)
+    caught = "\n".join(browsing.problems)
+    assert "CSP violation" in caught and "style-src" in caught, caught
+    assert "script-src" in caught, caught
+    assert "script error" in caught and "boom" in caught, caught
+    browsing.problems.clear()
+    browsing.checked = 0

@@ -199,7 +199,8 @@ def test_sign_out_ends_the_session_on_the_server(browsing: Browsing) -> None:
     page.goto(browsing.url("/"))
     expect(page).to_have_url(re.compile(r"/signin\?next=/$"))
     # The old cookie, put back, is worth nothing: the server ended the session.
-    context.add_cookies([session])
+    context.add_cookies([{"name": session["name"], "value": session["value"],
+                          "url": browsing.url("/")}])  # fmt: skip
     page.goto(browsing.url("/cases"))
     expect(page).to_have_url(re.compile(r"/signin\?next=/cases$"))
     # And signing in again works.

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from homeward import keys
 from homeward.domain.roles import Actor, Role
-from homeward.errors import Conflict, Invalid
+from homeward.errors import Conflict, Forbidden, Invalid, NotFound
 from homeward.services import answers, lists
 from homeward.services.answers import Answer
 from homeward.services.registry_app import Registry
@@ -174,3 +174,54 @@ def test_the_tally_as_a_pdf_report(registry: Registry, tmp_path: Path) -> None:
         assert answers.write_tally(uow, list_id, 1, str(out), format="pdf", language="uk") == 2
         uow.commit()
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_answers_are_read_back_with_the_move_they_imply_and_who_confirmed_it(
+    registry: Registry, tmp_path: Path
+) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    with registry.uow(WORKER) as uow:
+        later = answers.record_answer(uow, list_id, 1, 2, Answer.AGREED_TO_RETURN,
+                                      answered_on="2026-11-21", source="reply")  # fmt: skip
+        answers.record_answer(uow, list_id, 1, 1, Answer.NOT_FOUND, answered_on="2026-11-20",
+                              source="mediator's letter", detail="no such name")  # fmt: skip
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        answers.confirm_move(uow, later.id, reason="the mediator confirmed in writing")
+        uow.commit()
+    with registry.uow(VERIFIER, write=False) as uow:
+        said = answers.answers_of(uow, list_id, 1)
+        entries = {e.number: e.values["case_number"] for e in uow.session.scalars(
+            select(ListEntryRow))}  # fmt: skip
+    assert [(a.entry_number, a.answer, a.answered_on) for a in said] == [
+        (1, "not_found", "2026-11-20"), (2, "agreed_to_return", "2026-11-21"),
+    ]  # fmt: skip
+    assert [a.case_number for a in said] == [entries[1], entries[2]]
+    assert (said[0].detail, said[0].implies, said[0].confirmed_by) == ("no such name", None, None)
+    assert said[1].implies == {"status": "return_in_progress", "detail": "requested"}
+    assert said[1].confirmed_by == "olena" and said[1].recorded_by == "olena"
+
+
+def test_an_answer_is_reached_only_through_its_own_list(registry: Registry, tmp_path: Path) -> None:
+    list_id = _frozen_list(registry, tmp_path)
+    other = _compose(registry)
+    with registry.uow(WORKER) as uow:
+        said = answers.record_answer(uow, list_id, 1, 1, Answer.LOCATED,
+                                     answered_on="2026-11-20", source="reply")  # fmt: skip
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        answers.check_answer_of(uow, list_id, said.id)
+        with pytest.raises(NotFound, match=f"list {other} has no answer {said.id}"):
+            answers.check_answer_of(uow, other, said.id)
+        with pytest.raises(NotFound, match="no answer 999"):
+            answers.confirm_move(uow, 999, reason="x")
+        with pytest.raises(NotFound, match="has no version 4"):
+            answers.answers_of(uow, list_id, 4)
+        with pytest.raises(Invalid, match="format: one of"):
+            answers.write_tally(uow, list_id, 1, str(tmp_path / "t.doc"), format="doc")
+    assert not (tmp_path / "t.doc").exists()
+    with registry.uow(Actor(username="ivan", role=Role.ANALYST), write=False) as uow:
+        with pytest.raises(Forbidden):
+            answers.answers_of(uow, list_id, 1)
+        with pytest.raises(Forbidden):
+            answers.reconcile(uow, list_id, 1)

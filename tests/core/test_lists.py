@@ -12,7 +12,7 @@ from homeward import keys
 from homeward.domain.model import EventKind, Relationship, SourceKind
 from homeward.domain.roles import Actor, Role
 from homeward.domain.status import Status
-from homeward.errors import Conflict, Forbidden, Invalid
+from homeward.errors import Conflict, Forbidden, Invalid, NotFound
 from homeward.services import cases, lists
 from homeward.services.registry_app import Registry
 from tests.factories import make_child, make_record, make_source
@@ -167,7 +167,7 @@ def test_a_new_version_shows_its_difference_and_deliveries_are_kept(
         uow.commit()
     assert delivery.delivered_on == "2026-11-20"
     with registry.uow(VERIFIER) as uow:
-        with pytest.raises(Invalid, match="no version 2"):
+        with pytest.raises(NotFound, match="no version 2"):
             lists.difference(uow, list_id, 2)
         lists.new_version(uow, list_id)
         lists.change_child(uow, list_id, ids["maria"], "add", reason="found in Rostov")
@@ -304,3 +304,123 @@ def test_names_stay_in_their_own_script_columns(registry: Registry) -> None:
     assert (latin["family_name_uk"], latin["given_name_ru"]) == (None, None)
     assert latin["name_latin"] == "Kovalskiy Zakhar"
     assert cyrillic["patronymic_uk"] is None and cyrillic["patronymic_ru"] is None
+
+
+def test_the_overview_puts_drafts_first_and_counts_what_each_list_holds(
+    registry: Registry, tmp_path: Path
+) -> None:
+    _children(registry)
+    frozen = _compose(registry, author=WORKER)
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, frozen, accept_without_representative=True)
+        lists.freeze(uow, frozen, keys.load_or_create_signing_key(tmp_path / "k"))
+        lists.new_version(uow, frozen)
+        uow.commit()
+    draft = _compose(registry)
+    with registry.uow(VERIFIER, write=False) as uow:
+        mine = lists.overview(uow)
+    with registry.uow(OTHER_VERIFIER, write=False) as uow:
+        theirs = lists.overview(uow)
+    assert [(s.id, s.status, s.version) for s in mine] == [
+        (draft, "draft", 1),
+        (frozen, "draft", 2),
+    ]
+    assert [(s.entries, s.last_frozen_version, s.last_frozen_entries) for s in mine] == [
+        (2, None, None), (2, 1, 2),
+    ]  # fmt: skip
+    # Taras composed the newest list; Iryna started version 2 of the other.
+    assert [s.awaiting_my_approval for s in mine] == [False, True]
+    assert [s.awaiting_my_approval for s in theirs] == [True, False]
+
+
+def test_a_list_is_read_back_with_its_versions_changes_and_deliveries(
+    registry: Registry, tmp_path: Path
+) -> None:
+    ids = _children(registry)
+    list_id = _compose(registry)
+    with registry.uow(VERIFIER) as uow:
+        lists.change_child(uow, list_id, ids["dmytro"], "remove", reason="already on the ICRC list")
+        uow.commit()
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, list_id, accept_without_representative=True)
+        lists.freeze(uow, list_id, keys.load_or_create_signing_key(tmp_path / "k"))
+        lists.deliver(uow, list_id, 1, delivered_on="2026-11-20", recipient="Mediator",
+                      channel="in person", note="by hand")  # fmt: skip
+        lists.deliver(uow, list_id, 1, delivered_on="2026-11-02", recipient="ICRC",
+                      channel="e-mail")  # fmt: skip
+        lists.new_version(uow, list_id)
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        assert lists.get_list(uow, list_id).title == "Round 3"
+        assert [(v.number, v.status) for v in lists.versions_of(uow, list_id)] == [
+            (1, "frozen"), (2, "draft"),
+        ]  # fmt: skip
+        [change] = lists.changes_of(uow, list_id)
+        dmytro = uow.repos.children.get(ids["dmytro"]).case_number
+        assert (change.case_number, change.action, change.reason, change.by) == (
+            dmytro, "remove", "already on the ICRC list", "taras",
+        )  # fmt: skip
+        delivered = lists.deliveries_of(uow, list_id, 1)
+        fields, entries = lists.frozen_entries(lists.frozen_version(uow, list_id, 1))
+    assert [(d.delivered_on, d.recipient) for d in delivered] == [
+        ("2026-11-02", "ICRC"), ("2026-11-20", "Mediator"),
+    ]  # fmt: skip
+    assert delivered[1].note == "by hand" and delivered[1].recorded_by == "iryna"
+    assert fields == list(lists.PROFILE) and len(entries) == 1
+
+
+def test_a_missing_list_or_version_is_not_found(registry: Registry) -> None:
+    list_id = _compose(registry)
+    with registry.uow(VERIFIER) as uow:
+        for read in (
+            lambda: lists.get_list(uow, 999),
+            lambda: lists.versions_of(uow, 999),
+            lambda: lists.changes_of(uow, 999),
+            lambda: lists.draft_entries(uow, 999),
+            lambda: lists.new_version(uow, 999),
+            lambda: lists.add_field(uow, 999, "status", justification="asked"),
+            lambda: lists.deliveries_of(uow, 999, 1),
+        ):
+            with pytest.raises(NotFound, match="no list 999"):
+                read()
+        with pytest.raises(NotFound, match=f"list {list_id} has no version 7"):
+            lists.deliveries_of(uow, list_id, 7)
+        with pytest.raises(Conflict, match="not frozen"):
+            lists.deliveries_of(uow, list_id, 1)
+
+
+def test_an_unknown_export_format_or_pdf_language_is_refused_before_writing(
+    registry: Registry, tmp_path: Path
+) -> None:
+    _children(registry)
+    list_id = _compose(registry)
+    with registry.uow(OTHER_VERIFIER) as uow:
+        lists.approve(uow, list_id, accept_without_representative=True)
+        lists.freeze(uow, list_id, keys.load_or_create_signing_key(tmp_path / "k"))
+        uow.commit()
+    out = tmp_path / "list.out"
+    with registry.uow(VERIFIER) as uow:
+        with pytest.raises(Invalid, match="format: one of json, csv, xlsx, pdf, not 'docx'"):
+            lists.export_version(uow, list_id, 1, out, format="docx")
+        with pytest.raises(Invalid, match="language: one of uk, en, ru, not 'de'"):
+            lists.export_version(uow, list_id, 1, out, format="pdf", language="de")
+        assert lists.export_version(uow, list_id, 1, out, format="csv", language="de") == 2
+    assert out.read_text(encoding="utf-8-sig").startswith("entry_number,")
+
+
+def test_lists_are_read_only_by_those_who_compose_or_approve_them(registry: Registry) -> None:
+    list_id = _compose(registry)
+    auditor = Actor(username="anna", role=Role.AUDITOR)
+    for actor in (ANALYST, auditor):
+        with registry.uow(actor, write=False) as uow:
+            for read in (
+                lambda: lists.overview(uow),
+                lambda: lists.get_list(uow, list_id),
+                lambda: lists.versions_of(uow, list_id),
+                lambda: lists.changes_of(uow, list_id),
+                lambda: lists.draft_entries(uow, list_id),
+            ):
+                with pytest.raises(Forbidden):
+                    read()
+    with registry.uow(WORKER, write=False) as uow:
+        assert [s.id for s in lists.overview(uow)] == [list_id]

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from homeward.domain.model import EventKind, SourceKind
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
-from homeward.errors import Conflict, Invalid
+from homeward.errors import Conflict, Invalid, NotFound
 from homeward.io.headers import map_headers, normalise_header
 from homeward.io.tabular import open_table
 from homeward.io.writers import write_table
@@ -36,7 +36,7 @@ from homeward.linkage.model import default_model, probability
 from homeward.linkage.scoring import score_pair
 from homeward.services import cases
 from homeward.services.cases import _require_reason
-from homeward.services.lists import frozen_version, past_day
+from homeward.services.lists import check_export, frozen_version, past_day, require_reader
 from homeward.services.records import clean_text
 from homeward.storage.tables import (
     ChildRow,
@@ -132,7 +132,7 @@ def confirm_move(uow: UnitOfWork, answer_id: int, *, reason: str) -> ChildRow:
     """Make the status move an answer implies, now that a person confirmed it."""
     row = uow.session.get(ListAnswerRow, answer_id)
     if row is None:
-        raise Invalid(f"no answer {answer_id}")
+        raise NotFound(f"no answer {answer_id}")
     implied = IMPLIED_MOVES.get(Answer(row.answer))
     if implied is None:
         raise Invalid(f"answer '{row.answer}' implies no status move")
@@ -177,7 +177,8 @@ class Tally:
 
 
 def reconcile(uow: UnitOfWork, list_id: int, number: int, *, today: date | None = None) -> Tally:
-    uow.actor.require(Permission.READ_CASES)
+    """The figures of a frozen version (see :class:`Tally`)."""
+    require_reader(uow.actor)
     version = frozen_version(uow, list_id, number)
     entries = list(
         uow.session.scalars(select(ListEntryRow).where(ListEntryRow.version_id == version.id))
@@ -483,7 +484,7 @@ TALLY_COLUMNS = (
 
 def tally_rows(uow: UnitOfWork, list_id: int, number: int) -> list[list[Any]]:
     """One row per entry: who it is and the latest answer (``answers``: how many)."""
-    uow.actor.require(Permission.READ_CASES)
+    require_reader(uow.actor)
     version = frozen_version(uow, list_id, number)
     entries = list(
         uow.session.scalars(
@@ -516,9 +517,11 @@ def write_tally(
     uow: UnitOfWork, list_id: int, number: int, path: str, *, format: str, language: str = "uk"
 ) -> int:
     """The tally as a table (``csv``, ``xlsx`` or ``json``: the figures, then every
-    entry) or as a ``pdf`` report in ``language``."""
+    entry) or as a ``pdf`` report in ``language``.  An unknown format or PDF
+    language is ``Invalid``, and nothing is written."""
     from pathlib import Path
 
+    check_export(format, language)
     tally = reconcile(uow, list_id, number)
     rows = tally_rows(uow, list_id, number)
     if format == "pdf":
@@ -536,3 +539,63 @@ def write_tally(
     uow.note("list.tally_export", "list_versions", None, list_id=list_id, version=number,
              format=format, entries=len(rows))  # fmt: skip
     return count
+
+
+# --- reading answers back --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRead:
+    """An answer to one entry, the status move it implies, and who confirmed it."""
+
+    id: int
+    entry_number: int
+    case_number: str | None
+    answer: str
+    detail: str | None
+    answered_on: str
+    source: str
+    recorded_by: str
+    implies: dict[str, str | None] | None
+    """``{"status": ..., "detail": ...}`` of the move, if the answer implies one."""
+    confirmed_by: str | None
+    """Who confirmed the move (it is made only then)."""
+
+
+def answers_of(uow: UnitOfWork, list_id: int, number: int) -> list[AnswerRead]:
+    """Every answer to a frozen version's entries, oldest first."""
+    require_reader(uow.actor)
+    version = frozen_version(uow, list_id, number)
+    rows = uow.session.execute(
+        select(ListAnswerRow, ListEntryRow.number, ListEntryRow.values)
+        .join(ListEntryRow, ListEntryRow.id == ListAnswerRow.entry_id)
+        .where(ListEntryRow.version_id == version.id)
+        .order_by(ListAnswerRow.answered_on, ListAnswerRow.id)
+    ).all()
+    found = []
+    for answer, entry_number, values in rows:
+        implied = IMPLIED_MOVES.get(Answer(answer.answer))
+        found.append(
+            AnswerRead(
+                id=answer.id, entry_number=entry_number, case_number=values.get("case_number"),
+                answer=answer.answer, detail=answer.detail, answered_on=answer.answered_on,
+                source=answer.source, recorded_by=answer.recorded_by,
+                implies={"status": implied[0].value, "detail": implied[1]} if implied else None,
+                confirmed_by=answer.applied_by,
+            )
+        )  # fmt: skip
+    return found
+
+
+def check_answer_of(uow: UnitOfWork, list_id: int, answer_id: int) -> None:
+    """``NotFound`` unless the answer was given to this list: an answer reached
+    through a list's address must be one of its own."""
+    require_reader(uow.actor)
+    found = uow.session.scalar(
+        select(ListVersionRow.list_id)
+        .join(ListEntryRow, ListEntryRow.version_id == ListVersionRow.id)
+        .join(ListAnswerRow, ListAnswerRow.entry_id == ListEntryRow.id)
+        .where(ListAnswerRow.id == answer_id)
+    )
+    if found != list_id:
+        raise NotFound(f"list {list_id} has no answer {answer_id}")

@@ -33,9 +33,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from homeward import keys
-from homeward.domain.roles import Permission
+from homeward.domain.roles import Actor, Permission
 from homeward.domain.status import Status
-from homeward.errors import Conflict, Forbidden, Invalid
+from homeward.errors import Conflict, Forbidden, Invalid, NotFound
 from homeward.io.writers import write_table
 from homeward.names.given import name_group, resolve_given_name
 from homeward.names.parse import parse_full_name
@@ -77,6 +77,33 @@ FORBIDDEN_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 """Fields no list may ever carry: they endanger people or investigations."""
 CRITERIA = ("category", "status", "oblast", "located_in_russia", "requested_by_representative")
+EXPORT_FORMATS = ("json", "csv", "xlsx", "pdf")
+"""What a frozen version (and its tally) is written as."""
+PDF_LANGUAGES = ("uk", "en", "ru")
+"""The languages a list's PDF is written in."""
+
+
+def may_read(actor: Actor) -> bool:
+    """Lists name children and where they are held: only the roles that compose
+    or approve lists open them (an analyst or an auditor does not)."""
+    return actor.can(Permission.READ_CASES) and (
+        actor.can(Permission.COMPOSE_LISTS) or actor.can(Permission.APPROVE_LISTS)
+    )
+
+
+def require_reader(actor: Actor) -> None:
+    """``Forbidden`` unless the actor may read handover lists (:func:`may_read`)."""
+    actor.require(Permission.READ_CASES)
+    if not may_read(actor):
+        raise Forbidden(f"role '{actor.role}' may not read handover lists")
+
+
+def check_export(format: str, language: str) -> None:
+    """``Invalid`` for a format a list is not written in, or a PDF language it has not."""
+    if format not in EXPORT_FORMATS:
+        raise Invalid(f"format: one of {', '.join(EXPORT_FORMATS)}, not '{format}'")
+    if format == "pdf" and language not in PDF_LANGUAGES:
+        raise Invalid(f"language: one of {', '.join(PDF_LANGUAGES)}, not '{language}'")
 
 
 # --- composing -------------------------------------------------------------------------
@@ -136,17 +163,21 @@ def create_list(
 def _list(uow: UnitOfWork, list_id: int) -> HandoverListRow:
     row = uow.session.get(HandoverListRow, list_id)
     if row is None:
-        raise Invalid(f"no list {list_id}")
+        raise NotFound(f"no list {list_id}")
     return row
 
 
 def current_version(uow: UnitOfWork, list_id: int) -> ListVersionRow:
-    return uow.session.scalars(
+    """The list's latest version (every list has one from its creation)."""
+    version = uow.session.scalars(
         select(ListVersionRow)
         .where(ListVersionRow.list_id == list_id)
         .order_by(ListVersionRow.number.desc())
         .limit(1)
-    ).one()
+    ).one_or_none()
+    if version is None:
+        raise NotFound(f"no list {list_id}")
+    return version
 
 
 def _draft(uow: UnitOfWork, list_id: int) -> ListVersionRow:
@@ -268,7 +299,8 @@ class Draft:
 
 
 def draft_entries(uow: UnitOfWork, list_id: int) -> Draft:
-    uow.actor.require(Permission.READ_CASES)
+    """The entries the current draft would hand over now, in case-number order."""
+    require_reader(uow.actor)
     row = _list(uow, list_id)
     children = _chosen_children(uow, row)
     columns = fields_of(row)
@@ -530,13 +562,15 @@ def new_version(uow: UnitOfWork, list_id: int) -> ListVersionRow:
 
 
 def frozen_version(uow: UnitOfWork, list_id: int, number: int) -> ListVersionRow:
+    """Version ``number`` of the list, which must be frozen (``Conflict`` if not)."""
+    _list(uow, list_id)
     version = uow.session.scalars(
         select(ListVersionRow)
         .where(ListVersionRow.list_id == list_id)
         .where(ListVersionRow.number == number)
     ).one_or_none()
     if version is None:
-        raise Invalid(f"list {list_id} has no version {number}")
+        raise NotFound(f"list {list_id} has no version {number}")
     if version.status != "frozen" or version.content is None:
         raise Conflict(f"version {number} of list {list_id} is not frozen")
     return version
@@ -552,7 +586,7 @@ class Difference:
 
 def difference(uow: UnitOfWork, list_id: int, old: int, new: int | None = None) -> Difference:
     """What a version (or the current draft) adds, removes and changes against a frozen one."""
-    uow.actor.require(Permission.READ_CASES)
+    require_reader(uow.actor)
     before = {
         e["case_number"]: e
         for e in json.loads(frozen_version(uow, list_id, old).content or "{}")["entries"]
@@ -636,8 +670,10 @@ def export_version(
     language: str = "uk",
 ) -> int:
     """Write a frozen version: ``json`` (the signed document), ``csv``, ``xlsx``
-    or ``pdf`` (in ``language``: uk, en or ru); returns the entries written."""
-    uow.actor.require(Permission.READ_CASES)
+    or ``pdf`` (in ``language``: uk, en or ru); returns the entries written.
+    An unknown format or PDF language is ``Invalid``, and nothing is written."""
+    require_reader(uow.actor)
+    check_export(format, language)
     version = frozen_version(uow, list_id, number)
     content = json.loads(version.content or "{}")
     path = Path(path)
@@ -759,3 +795,144 @@ def check_frozen(uow: UnitOfWork) -> list[str]:
                 f"{name}: entry count changed ({version.entries}, frozen {len(frozen)})"
             )
     return problems
+
+
+# --- reading lists back -----------------------------------------------------------------------
+
+_STATUS_ORDER = {"draft": 0, "approved": 1, "frozen": 2}
+
+
+def get_list(uow: UnitOfWork, list_id: int) -> HandoverListRow:
+    """The list, or ``NotFound``."""
+    require_reader(uow.actor)
+    return _list(uow, list_id)
+
+
+def versions_of(uow: UnitOfWork, list_id: int) -> list[ListVersionRow]:
+    """The list's versions, oldest first (the last is the current one)."""
+    require_reader(uow.actor)
+    _list(uow, list_id)
+    return list(
+        uow.session.scalars(
+            select(ListVersionRow)
+            .where(ListVersionRow.list_id == list_id)
+            .order_by(ListVersionRow.number)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """A list as the overview shows it: its current version and how many entries."""
+
+    id: int
+    title: str
+    purpose: str
+    channel: str
+    recipient: str
+    author: str
+    created_at: str
+    status: str
+    """Of the current version: ``draft``, ``approved`` or ``frozen``."""
+    version: int
+    entries: int
+    """As frozen, or as the draft would hold them now."""
+    last_frozen_version: int | None
+    last_frozen_entries: int | None
+    awaiting_my_approval: bool
+    """A draft this actor may approve: a verifier who did not compose it."""
+
+
+def overview(uow: UnitOfWork) -> list[ListSummary]:
+    """Every list with its current version, drafts (waiting for approval) first,
+    then approved ones (waiting to be frozen), then frozen; newest first within."""
+    require_reader(uow.actor)
+    versions: dict[int, list[ListVersionRow]] = {}
+    for version in uow.session.scalars(select(ListVersionRow).order_by(ListVersionRow.number)):
+        versions.setdefault(version.list_id, []).append(version)
+    found: list[ListSummary] = []
+    for row in uow.session.scalars(select(HandoverListRow)):
+        mine = versions.get(row.id, [])
+        if not mine:
+            continue
+        current = mine[-1]
+        frozen = [v for v in mine if v.status == "frozen"]
+        entries = current.entries if current.status == "frozen" else len(_chosen_children(uow, row))
+        found.append(
+            ListSummary(
+                id=row.id, title=row.title, purpose=row.purpose, channel=row.channel,
+                recipient=row.recipient, author=row.author,
+                created_at=row.created_at.isoformat(timespec="seconds"),
+                status=current.status, version=current.number, entries=entries,
+                last_frozen_version=frozen[-1].number if frozen else None,
+                last_frozen_entries=frozen[-1].entries if frozen else None,
+                awaiting_my_approval=current.status == "draft"
+                and uow.actor.can(Permission.APPROVE_LISTS)
+                and uow.actor.username not in (row.author, current.created_by),
+            )
+        )  # fmt: skip
+    found.sort(key=lambda item: (_STATUS_ORDER.get(item.status, 3), -item.id))
+    return found
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """A child added to a list or left out of it by hand."""
+
+    case_number: str
+    action: str
+    """``add`` or ``remove``."""
+    reason: str
+    by: str
+    at: str
+
+
+def changes_of(uow: UnitOfWork, list_id: int) -> list[ListChange]:
+    """The children added or left out by hand, each with the reason, oldest first."""
+    require_reader(uow.actor)
+    _list(uow, list_id)
+    rows = uow.session.execute(
+        select(ListChangeRow, ChildRow.case_number)
+        .join(ChildRow, ChildRow.id == ListChangeRow.child_id)
+        .where(ListChangeRow.list_id == list_id)
+        .order_by(ListChangeRow.id)
+    ).all()
+    return [
+        ListChange(case_number=number, action=c.action, reason=c.reason, by=c.actor,
+                   at=c.at.isoformat(timespec="seconds"))
+        for c, number in rows
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A handover of a frozen version: when, to whom, how, who recorded it."""
+
+    id: int
+    delivered_on: str
+    recipient: str
+    channel: str
+    note: str | None
+    recorded_by: str
+
+
+def deliveries_of(uow: UnitOfWork, list_id: int, number: int) -> list[Delivery]:
+    """The deliveries of a frozen version, in the order they happened."""
+    require_reader(uow.actor)
+    version = frozen_version(uow, list_id, number)
+    rows = uow.session.scalars(
+        select(DeliveryRow)
+        .where(DeliveryRow.version_id == version.id)
+        .order_by(DeliveryRow.delivered_on, DeliveryRow.id)
+    )
+    return [
+        Delivery(id=d.id, delivered_on=d.delivered_on, recipient=d.recipient,
+                 channel=d.channel, note=d.note, recorded_by=d.actor)
+        for d in rows
+    ]  # fmt: skip
+
+
+def frozen_entries(version: ListVersionRow) -> tuple[list[str], list[dict[str, Any]]]:
+    """The fields and entries of a frozen version exactly as frozen."""
+    content = json.loads(version.content or "{}")
+    return list(content.get("fields", [])), list(content.get("entries", []))

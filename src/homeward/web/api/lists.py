@@ -7,6 +7,7 @@ they are held."""
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,20 +26,7 @@ from homeward.storage.tables import ListVersionRow
 from homeward.storage.uow import UnitOfWork
 from homeward.web.api import api_actor, api_state
 from homeward.web.api.schemas import Page
-from homeward.web.pages.lists import (
-    MAX_UPLOAD,
-    answers_of,
-    changes_of,
-    check_answer_of,
-    deliveries_of,
-    export_file,
-    frozen_entries,
-    get_list,
-    overview,
-    require_reader,
-    tally_file,
-    versions_of,
-)
+from homeward.web.pages.lists import MAX_UPLOAD, export_file, tally_file
 
 router = APIRouter(tags=["lists"])
 
@@ -124,8 +112,8 @@ def _version(version: ListVersionRow) -> dict[str, Any]:
 
 
 def _summary(uow: UnitOfWork, list_id: int) -> dict[str, Any]:
-    row = get_list(uow, list_id)
-    versions = versions_of(uow, list_id)
+    row = lists.get_list(uow, list_id)
+    versions = lists.versions_of(uow, list_id)
     return {
         "id": row.id, "title": row.title, "purpose": row.purpose, "channel": row.channel,
         "recipient": row.recipient, "languages": row.languages, "criteria": row.criteria,
@@ -133,17 +121,17 @@ def _summary(uow: UnitOfWork, list_id: int) -> dict[str, Any]:
         "created_at": row.created_at.isoformat(timespec="seconds"),
         "current_version": _version(versions[-1]),
         "versions": [_version(v) for v in versions],
-        "changes": changes_of(uow, list_id),
+        "changes": [asdict(c) for c in lists.changes_of(uow, list_id)],
     }  # fmt: skip
 
 
 def _read(request: Request, actor: Actor) -> Any:
-    require_reader(actor)
+    lists.require_reader(actor)
     return api_state(request).registry.uow(actor, write=False)
 
 
 def _write(request: Request, actor: Actor) -> Any:
-    require_reader(actor)
+    lists.require_reader(actor)
     return api_state(request).registry.uow(actor)
 
 
@@ -157,7 +145,7 @@ def list_lists(
     """Every list with its current version and entry count: drafts (waiting for
     approval) first, then approved, then frozen; newest first within."""
     with _read(request, actor) as uow:
-        found = overview(uow)
+        found = [asdict(item) for item in lists.overview(uow)]
     return Page(items=found[offset : offset + limit], total=len(found), limit=limit, offset=offset)
 
 
@@ -192,14 +180,14 @@ def entries(
     """The entries of a frozen version exactly as frozen, or of the draft as they
     would be handed over now, with those lacking a requesting representative."""
     with _read(request, actor) as uow:
-        versions = versions_of(uow, list_id)
+        versions = lists.versions_of(uow, list_id)
         shown = versions[-1] if version is None else next(
             (v for v in versions if v.number == version), None
         )  # fmt: skip
         if shown is None:
             raise NotFound(f"list {list_id} has no version {version}")
         if shown.status == "frozen":
-            fields, found = frozen_entries(shown)
+            fields, found = lists.frozen_entries(shown)
             flagged: list[str] = []
         elif shown is versions[-1]:
             draft = lists.draft_entries(uow, list_id)
@@ -304,7 +292,7 @@ def export(
 ) -> Response:  # fmt: skip
     """A frozen version as a file: ``json`` (the signed document), ``csv``, ``xlsx``,
     or ``pdf`` in ``language``.  Every export is written to the audit trail."""
-    require_reader(actor)
+    lists.require_reader(actor)
     return export_file(api_state(request).registry, actor, list_id, number, format, language)
 
 
@@ -312,9 +300,9 @@ def export(
 def list_deliveries(
     request: Request, list_id: int, number: int, actor: Actor = Depends(api_actor)
 ) -> Any:
+    """The handovers of a frozen version, in the order they happened."""
     with _read(request, actor) as uow:
-        version = lists.frozen_version(uow, list_id, number)
-        return {"items": deliveries_of(uow, version.id)}
+        return {"items": [asdict(d) for d in lists.deliveries_of(uow, list_id, number)]}
 
 
 @router.post("/lists/{list_id}/versions/{number}/deliveries", status_code=201)
@@ -329,7 +317,7 @@ def deliver(
             channel=body.channel, note=body.note,
         )  # fmt: skip
         uow.commit()
-        return next(d for d in deliveries_of(uow, row.version_id) if d["id"] == row.id)
+        return next(asdict(d) for d in lists.deliveries_of(uow, list_id, number) if d.id == row.id)
 
 
 @router.get("/lists/{list_id}/versions/{number}/answers")
@@ -339,8 +327,7 @@ def list_answers(
     """Every answer to the version, oldest first, with the status move it implies
     and who confirmed it."""
     with _read(request, actor) as uow:
-        version = lists.frozen_version(uow, list_id, number)
-        return {"items": answers_of(uow, version.id)}
+        return {"items": [asdict(a) for a in answers.answers_of(uow, list_id, number)]}
 
 
 @router.post("/lists/{list_id}/versions/{number}/answers", status_code=201)
@@ -355,8 +342,7 @@ def record_answer(
             answered_on=body.answered_on, source=body.source, detail=body.detail,
         )  # fmt: skip
         uow.commit()
-        version = lists.frozen_version(uow, list_id, number)
-        return next(a for a in answers_of(uow, version.id) if a["id"] == row.id)
+        return next(asdict(a) for a in answers.answers_of(uow, list_id, number) if a.id == row.id)
 
 
 @router.post("/lists/{list_id}/versions/{number}/answers/import")
@@ -369,7 +355,7 @@ async def import_answers(
 ) -> Any:  # fmt: skip
     """Record the answers of a returned file, matched by entry number or by names
     and birth date; rows that match nothing are reported, not guessed."""
-    require_reader(actor)
+    lists.require_reader(actor)
     data = await file.read(MAX_UPLOAD + 1)
     name = Path(file.filename or "answers.csv").name
     if len(data) > MAX_UPLOAD:
@@ -396,7 +382,7 @@ def confirm(
 ) -> Any:  # fmt: skip
     """Make the status move an answer implies, now that a person confirmed it."""
     with _write(request, actor) as uow:
-        check_answer_of(uow, list_id, answer_id)
+        answers.check_answer_of(uow, list_id, answer_id)
         child = answers.confirm_move(uow, answer_id, reason=body.reason)
         uow.commit()
         return {"case_number": child.case_number, "status": child.status,
@@ -435,5 +421,5 @@ def reconciliation_export(
     actor: Actor = Depends(api_actor),
 ) -> Response:  # fmt: skip
     """The tally as a table (the counts first, then every entry) or a PDF report."""
-    require_reader(actor)
+    lists.require_reader(actor)
     return tally_file(api_state(request).registry, actor, list_id, number, format, language)

@@ -8,7 +8,6 @@ children's names: only the roles that compose or approve lists open them.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,26 +15,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from homeward import keys
-from homeward.domain.roles import Actor, Permission
-from homeward.errors import Forbidden, HomewardError, Invalid, NotFound
+from homeward.domain.roles import Actor
+from homeward.errors import HomewardError, Invalid, NotFound
 from homeward.services import answers, lists, worklist
 from homeward.services.answers import Answer
 from homeward.services.registry_app import Registry
-from homeward.storage.tables import (
-    ChildRow,
-    DeliveryRow,
-    HandoverListRow,
-    ListAnswerRow,
-    ListChangeRow,
-    ListEntryRow,
-    ListVersionRow,
-)
-from homeward.storage.uow import UnitOfWork
 from homeward.web.deps import language, page_actor, render, state
 from homeward.web.i18n import CATEGORY_LABELS, STATUS_LABELS, Translator
 from homeward.web.security import csrf_protect
@@ -113,11 +101,8 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-# --- reads ----------------------------------------------------------------------------------
-# The services offer no read of a list's overview, versions, changes, deliveries and
-# answers yet; these are those reads, shared with the API (api/lists.py).
+# --- files ---------------------------------------------------------------------------------
 
-ORDER = {"draft": 0, "approved": 1, "frozen": 2}
 EXPORTS = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -125,133 +110,6 @@ EXPORTS = {
     "json": "application/json",
 }
 TALLY_EXPORTS = EXPORTS
-PDF_LANGUAGES = ("uk", "en", "ru")
-
-
-def require_reader(actor: Actor) -> None:
-    """Lists name children and where they are held: only the roles that compose or
-    approve lists open them."""
-    if not (actor.can(Permission.COMPOSE_LISTS) or actor.can(Permission.APPROVE_LISTS)):
-        raise Forbidden(f"role '{actor.role}' may not read handover lists")
-
-
-def get_list(uow: UnitOfWork, list_id: int) -> HandoverListRow:
-    row = uow.session.get(HandoverListRow, list_id)
-    if row is None:
-        raise NotFound(f"no list {list_id}")
-    return row
-
-
-def versions_of(uow: UnitOfWork, list_id: int) -> list[ListVersionRow]:
-    get_list(uow, list_id)
-    return list(
-        uow.session.scalars(
-            select(ListVersionRow)
-            .where(ListVersionRow.list_id == list_id)
-            .order_by(ListVersionRow.number)
-        )
-    )
-
-
-def overview(uow: UnitOfWork) -> list[dict[str, Any]]:
-    """Every list with its current version, drafts (waiting for approval) first,
-    then approved ones (waiting to be frozen), then frozen; newest first within."""
-    versions: dict[int, list[ListVersionRow]] = {}
-    for version in uow.session.scalars(select(ListVersionRow).order_by(ListVersionRow.number)):
-        versions.setdefault(version.list_id, []).append(version)
-    found: list[dict[str, Any]] = []
-    for row in uow.session.scalars(select(HandoverListRow)):
-        mine = versions.get(row.id, [])
-        if not mine:
-            continue
-        current = mine[-1]
-        frozen = [v for v in mine if v.status == "frozen"]
-        entries = (
-            current.entries if current.status == "frozen" else len(lists._chosen_children(uow, row))
-        )
-        found.append(
-            {"id": row.id, "title": row.title, "purpose": row.purpose, "channel": row.channel,
-             "recipient": row.recipient, "author": row.author,
-             "created_at": row.created_at.isoformat(timespec="seconds"),
-             "status": current.status, "version": current.number, "entries": entries,
-             "last_frozen_version": frozen[-1].number if frozen else None,
-             "last_frozen_entries": frozen[-1].entries if frozen else None,
-             "awaiting_my_approval": current.status == "draft"
-             and uow.actor.can(Permission.APPROVE_LISTS)
-             and uow.actor.username not in (row.author, current.created_by)}
-        )  # fmt: skip
-    found.sort(key=lambda item: (ORDER.get(str(item["status"]), 3), -int(item["id"])))
-    return found
-
-
-def changes_of(uow: UnitOfWork, list_id: int) -> list[dict[str, Any]]:
-    """The children added or left out by hand, each with the reason, oldest first."""
-    rows = uow.session.execute(
-        select(ListChangeRow, ChildRow.case_number)
-        .join(ChildRow, ChildRow.id == ListChangeRow.child_id)
-        .where(ListChangeRow.list_id == list_id)
-        .order_by(ListChangeRow.id)
-    ).all()
-    return [
-        {"case_number": number, "action": c.action, "reason": c.reason, "by": c.actor,
-         "at": c.at.isoformat(timespec="seconds")}
-        for c, number in rows
-    ]  # fmt: skip
-
-
-def deliveries_of(uow: UnitOfWork, version_id: int) -> list[dict[str, Any]]:
-    rows = uow.session.scalars(
-        select(DeliveryRow)
-        .where(DeliveryRow.version_id == version_id)
-        .order_by(DeliveryRow.delivered_on, DeliveryRow.id)
-    )
-    return [
-        {"id": d.id, "delivered_on": d.delivered_on, "recipient": d.recipient,
-         "channel": d.channel, "note": d.note, "recorded_by": d.actor}
-        for d in rows
-    ]  # fmt: skip
-
-
-def answers_of(uow: UnitOfWork, version_id: int) -> list[dict[str, Any]]:
-    """Every answer to the version's entries, oldest first, with the status move it
-    implies and whether someone confirmed it."""
-    rows = uow.session.execute(
-        select(ListAnswerRow, ListEntryRow.number, ListEntryRow.values)
-        .join(ListEntryRow, ListEntryRow.id == ListAnswerRow.entry_id)
-        .where(ListEntryRow.version_id == version_id)
-        .order_by(ListAnswerRow.answered_on, ListAnswerRow.id)
-    ).all()
-    found = []
-    for answer, number, values in rows:
-        implied = answers.IMPLIED_MOVES.get(Answer(answer.answer))
-        found.append(
-            {"id": answer.id, "entry_number": number, "case_number": values.get("case_number"),
-             "answer": answer.answer, "detail": answer.detail,
-             "answered_on": answer.answered_on, "source": answer.source,
-             "recorded_by": answer.recorded_by,
-             "implies": ({"status": implied[0].value, "detail": implied[1]}
-                         if implied else None),
-             "confirmed_by": answer.applied_by}
-        )  # fmt: skip
-    return found
-
-
-def check_answer_of(uow: UnitOfWork, list_id: int, answer_id: int) -> None:
-    """An answer reached through a list must be an answer to that list."""
-    found = uow.session.scalar(
-        select(ListVersionRow.list_id)
-        .join(ListEntryRow, ListEntryRow.version_id == ListVersionRow.id)
-        .join(ListAnswerRow, ListAnswerRow.entry_id == ListEntryRow.id)
-        .where(ListAnswerRow.id == answer_id)
-    )
-    if found != list_id:
-        raise NotFound(f"list {list_id} has no answer {answer_id}")
-
-
-def frozen_entries(version: ListVersionRow) -> tuple[list[str], list[dict[str, Any]]]:
-    """The fields and entries exactly as frozen."""
-    content = json.loads(version.content or "{}")
-    return list(content.get("fields", [])), list(content.get("entries", []))
 
 
 def _file(path: Path, format: str, name: str) -> Response:
@@ -261,19 +119,12 @@ def _file(path: Path, format: str, name: str) -> Response:
     )  # fmt: skip
 
 
-def _check_format(format: str, language: str) -> None:
-    if format not in EXPORTS:
-        raise Invalid(f"format: one of {', '.join(EXPORTS)}, not '{format}'")
-    if language not in PDF_LANGUAGES:
-        raise Invalid(f"language: one of {', '.join(PDF_LANGUAGES)}, not '{language}'")
-
-
 def export_file(
     registry: Registry, actor: Actor, list_id: int, number: int, format: str, language: str
 ) -> Response:
     """A frozen version as a file, written by the service (which notes the export
     in the audit trail)."""
-    _check_format(format, language)
+    lists.check_export(format, language)
     name = f"list-{list_id}-version-{number}" + (f"-{language}" if format == "pdf" else "")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{name}.{format}"
@@ -287,7 +138,7 @@ def tally_file(
     registry: Registry, actor: Actor, list_id: int, number: int, format: str, language: str
 ) -> Response:
     """The tally of a frozen version as a table or a PDF report (audited)."""
-    _check_format(format, language)
+    lists.check_export(format, language)
     name = f"tally-{list_id}-version-{number}" + (f"-{language}" if format == "pdf" else "")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{name}.{format}"
@@ -302,9 +153,9 @@ def tally_file(
 
 @router.get("/lists")
 def index(request: Request, actor: Actor = Depends(page_actor)) -> Response:
-    require_reader(actor)
+    lists.require_reader(actor)
     with state(request).registry.uow(actor, write=False) as uow:
-        found = overview(uow)
+        found = lists.overview(uow)
     return render(request, "lists.html", {"lists": found, **labels(_translator(request))})
 
 
@@ -323,7 +174,7 @@ def _new_form(
 
 @router.get("/lists/new")
 def new_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
-    require_reader(actor)
+    lists.require_reader(actor)
     return _new_form(request)
 
 
@@ -363,24 +214,24 @@ def _list_page(
     error: str | None = None, status_code: int = 200, extra: dict[str, Any] | None = None,
 ) -> Response:  # fmt: skip
     """The list with one of its versions: the current one, or ``number``."""
-    require_reader(actor)
+    lists.require_reader(actor)
     context: dict[str, Any] = {"error": error, **(extra or {})}
     with state(request).registry.uow(actor, write=False) as uow:
-        row = get_list(uow, list_id)
-        versions = versions_of(uow, list_id)
+        row = lists.get_list(uow, list_id)
+        versions = lists.versions_of(uow, list_id)
         current = versions[-1]
         shown = next((v for v in versions if v.number == number), None) if number else current
         if shown is None:
             raise NotFound(f"list {list_id} has no version {number}")
         context.update(row=row, versions=versions, current=current, shown=shown,
-                       changes=changes_of(uow, list_id))  # fmt: skip
+                       changes=lists.changes_of(uow, list_id))  # fmt: skip
         previous = [v for v in versions if v.number < shown.number and v.status == "frozen"]
         if shown.status == "frozen":
-            fields, entries = frozen_entries(shown)
+            fields, entries = lists.frozen_entries(shown)
             context.update(
                 fields=fields, entries=entries, flagged=[],
-                deliveries=deliveries_of(uow, shown.id),
-                answers=answers_of(uow, shown.id),
+                deliveries=lists.deliveries_of(uow, list_id, shown.number),
+                answers=answers.answers_of(uow, list_id, shown.number),
                 latest={r[0]: r for r in answers.tally_rows(uow, list_id, shown.number)},
                 fingerprint=lists.key_fingerprint(shown.public_key or ""),
             )  # fmt: skip
@@ -423,7 +274,7 @@ async def _act(
     """Run ``action(uow, form)`` in one transaction; back to the page, or the page
     again with the refusal in words (nothing is changed then)."""
     form = await request.form()
-    require_reader(actor)
+    lists.require_reader(actor)
     try:
         with state(request).registry.uow(actor) as uow:
             action(uow, form)
@@ -496,7 +347,7 @@ def download(
     actor: Actor = Depends(page_actor),
 ) -> Response:  # fmt: skip
     """A frozen version as a file; the service writes the export to the audit trail."""
-    require_reader(actor)
+    lists.require_reader(actor)
     return export_file(state(request).registry, actor, list_id, number, format, language)
 
 
@@ -541,7 +392,7 @@ async def import_answers(
     """The file a mediator returned: each row's answer goes to its entry, by the
     entry number or by names and birth date; what matched nothing is shown."""
     form = await request.form()
-    require_reader(actor)
+    lists.require_reader(actor)
     upload = form.get("file")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -578,7 +429,7 @@ async def confirm(
     version = int(number) if number.isdigit() else None
 
     def confirm_it(uow: Any, _form: FormData) -> None:
-        check_answer_of(uow, list_id, answer_id)
+        answers.check_answer_of(uow, list_id, answer_id)
         answers.confirm_move(uow, answer_id, reason=_text(form, "reason"))
 
     return await _act(request, actor, list_id, confirm_it, number=version, anchor="#answers")
@@ -588,9 +439,9 @@ async def confirm(
 def reconciliation(
     request: Request, list_id: int, number: int, actor: Actor = Depends(page_actor)
 ) -> Response:
-    require_reader(actor)
+    lists.require_reader(actor)
     with state(request).registry.uow(actor, write=False) as uow:
-        row = get_list(uow, list_id)
+        row = lists.get_list(uow, list_id)
         tally = answers.reconcile(uow, list_id, number)
         rows = answers.tally_rows(uow, list_id, number)
     counts = sorted(tally.by_answer.items(), key=lambda item: (-item[1], item[0]))
@@ -607,5 +458,5 @@ def tally_download(
     request: Request, list_id: int, number: int, format: str = "xlsx", language: str = "uk",
     actor: Actor = Depends(page_actor),
 ) -> Response:  # fmt: skip
-    require_reader(actor)
+    lists.require_reader(actor)
     return tally_file(state(request).registry, actor, list_id, number, format, language)

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     """A report that matches exactly one case this surely is linked to it unasked."""
     review_threshold: float = Field(default=0.05, ge=0.0, le=1.0)
     """Pairs from here up to the auto-link threshold wait in the review queue."""
+    import_max_upload_mb: int = Field(default=50, ge=1)
+    """The largest file the web app accepts for import."""
     session_hours: float = Field(default=8.0, gt=0)
     """A web sign-in lasts this long; then the user signs in again."""
     session_idle_minutes: float = Field(default=30.0, gt=0)

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from homeward.domain.model import SourceKind
+from homeward.domain.model import Reliability, SourceKind
 from homeward.domain.roles import Actor, Role
-from homeward.errors import Conflict, Forbidden, Invalid
+from homeward.errors import Conflict, Forbidden, Invalid, NotFound
 from homeward.services import audit_trail, imports, review
 from homeward.services.registry_app import Registry
 from homeward.storage.tables import ChildRow, ImportRow, QuarantineRow, RecordRow
@@ -215,6 +215,65 @@ def test_a_quarantined_row_is_corrected_or_discarded(registry: Registry, tmp_pat
             imports.discard(uow, bad[4].id, reason="again")
         counts = uow.session.get_one(ImportRow, result.import_id)
         assert (counts.rows_imported, counts.rows_quarantined) == (4, 2)
+
+
+def test_imports_are_read_back_page_by_page_and_a_missing_one_is_not_found(
+    registry: Registry, tmp_path: Path
+) -> None:
+    first = imports.import_file(registry, WORKER, _cp1251_csv(tmp_path / "a.csv"), match=False)
+    second = imports.import_file(
+        registry, WORKER, _cp1251_csv(tmp_path / "b.csv", ROWS[:2]), match=False,
+        kind=SourceKind.INVESTIGATION, reliability=Reliability.USUALLY_RELIABLE,
+    )  # fmt: skip
+    with registry.uow(WORKER, write=False) as uow:
+        assert imports.count_imports(uow) == 2
+        assert [r.id for r in imports.list_imports(uow, limit=1)] == [second.import_id]
+        assert [r.id for r in imports.list_imports(uow, limit=1, offset=1)] == [first.import_id]
+        row = imports.get_import(uow, second.import_id)
+        sources = imports.sources_of(uow, [row])
+        assert sources[row.source_id].reliability == "usually_reliable"
+        earlier = imports.import_of_file(uow, imports.file_sha256(tmp_path / "a.csv"))
+        assert earlier is not None and earlier.id == first.import_id
+        assert imports.import_of_file(uow, "0" * 64) is None
+        assert imports.quarantine_counts(uow, first.import_id) == {
+            "open": 3, "corrected": 0, "discarded": 0,
+        }  # fmt: skip
+        page = imports.quarantined(uow, import_id=first.import_id, limit=2, offset=1)
+        assert [q.source_row for q in page] == [4, 6]  # the second and third, in file order
+        with pytest.raises(Invalid, match="status: one of open, corrected, discarded"):
+            imports.quarantined(uow, status="lost")
+        one = page[0]
+        assert imports.get_quarantined(uow, first.import_id, one.id) is one
+        with pytest.raises(NotFound, match=f"no quarantined row {one.id} in import"):
+            imports.get_quarantined(uow, second.import_id, one.id)  # not through another
+        for read in (
+            lambda: imports.get_import(uow, 999),
+            lambda: imports.quarantine_counts(uow, 999),
+            lambda: imports.quarantined(uow, import_id=999),
+            lambda: imports.entries(uow, 999),
+        ):
+            with pytest.raises(NotFound, match="no import 999"):
+                read()
+    with registry.uow(WORKER) as uow, pytest.raises(NotFound, match="no quarantined row 999"):
+        imports.discard(uow, 999, reason="gone")
+    with registry.uow(ANALYST, write=False) as uow:
+        for read in (
+            lambda: imports.count_imports(uow),
+            lambda: imports.list_imports(uow),
+            lambda: imports.get_import(uow, first.import_id),
+            lambda: imports.quarantine_counts(uow, first.import_id),
+            lambda: imports.import_of_file(uow, "0" * 64),
+        ):
+            with pytest.raises(Forbidden):
+                read()
+
+
+def test_a_source_imported_without_a_word_on_its_reliability_is_unverified(
+    registry: Registry, tmp_path: Path
+) -> None:
+    result = imports.import_file(registry, WORKER, _cp1251_csv(tmp_path / "l.csv"), match=False)
+    with registry.uow(write=False) as uow:
+        assert uow.repos.sources.get(result.source_id).reliability == "unverified"
 
 
 def test_only_importers_import(registry: Registry, tmp_path: Path) -> None:

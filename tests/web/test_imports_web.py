@@ -48,12 +48,17 @@ def figures(page: Any) -> dict[str, str]:
 
 
 def upload(
-    client: TestClient, name: str, content: bytes, kind: str = "import_file", mime: str = CSV
+    client: TestClient,
+    name: str,
+    content: bytes,
+    kind: str = "import_file",
+    mime: str = CSV,
+    **fields: str,
 ) -> Any:
     token = csrf_of(client.get("/imports/new").text)
     return client.post(
         "/imports/new",
-        data={"csrf_token": token, "title": "Ombudsman's office, 12 May", "kind": kind},
+        data={"csrf_token": token, "title": "Ombudsman's office, 12 May", "kind": kind, **fields},
         files={"file": (name, content, mime)},
     )
 
@@ -84,9 +89,12 @@ def test_a_messy_agency_file_is_previewed_remapped_imported_once_and_corrected(
 ) -> None:
     sign_in(app_client, world, "case_worker")
     english(app_client)
-    preview = upload(app_client, "діти_травень.csv", MESSY)
+    form = app_client.get("/imports/new").text
+    assert re.search(r'<option value="unverified" selected>Not verified yet', form)
+    preview = upload(app_client, "діти_травень.csv", MESSY, reliability="reliable")
     assert preview.status_code == 200, preview.text
     shown = text_of(preview)
+    assert "<dt>How far the source is trusted</dt><dd>Reliable: a source" in preview.text
     assert "<dt>Encoding</dt><dd>cp1251</dd>" in preview.text
     assert "<dt>Delimiter</dt><dd>semicolon" in preview.text
     assert re.search(r'name="field_1">.*?value="family_name" selected', preview.text, re.S)
@@ -141,9 +149,14 @@ def test_a_messy_agency_file_is_previewed_remapped_imported_once_and_corrected(
     assert "Row 3 is now a record" in app_client.get(fixed.headers["location"]).text
     dropped = app_client.post(drop[1], data={"csrf_token": token, "reason": "a date only"})
     assert "Row 5 was discarded." in app_client.get(dropped.headers["location"]).text
-    detail = figures(app_client.get(f"/imports/{import_id}"))
+    detail_page = app_client.get(f"/imports/{import_id}")
+    detail = figures(detail_page)
     assert [detail[k] for k in ("Imported", "Waiting in the quarantine", "Corrected",
                                 "Discarded")] == ["3", "0", "1", "1"]  # fmt: skip
+    assert detail["How far the source is trusted"].startswith("Reliable")  # carried to the end
+    for missing in ("/imports/999", "/imports/999/quarantine", "/imports/999/entries"):
+        assert app_client.get(missing).status_code == 404, missing
+    assert app_client.get(f"/imports/{import_id}/quarantine?status=lost").status_code == 422
 
 
 def test_a_large_workbook_imports_in_the_background_while_its_page_polls(
@@ -217,7 +230,10 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
     assert app_client.get("/api/v1/imports", headers=auth).json()["total"] == 0  # wrote nothing
 
     mapping = '{"Де зараз": "last_known_location"}'
-    data = {"title": "Police list", "mapping": mapping}
+    data = {"title": "Police list", "mapping": mapping, "reliability": "usually_reliable"}
+    unknown = {**data, "reliability": "trust me"}
+    refused = app_client.post("/api/v1/imports", data=unknown, files=file, headers=auth)
+    assert refused.status_code == 422 and "reliability" in refused.json()["error"]
     made = app_client.post("/api/v1/imports", data=data, files=file, headers=auth)
     assert made.status_code == 201, made.text
     result = made.json()["result"]
@@ -227,12 +243,17 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
 
     listing = app_client.get("/api/v1/imports", headers=auth).json()
     assert listing["total"] == 1 and listing["items"][0]["source_title"] == "Police list"
+    assert listing["items"][0]["reliability"] == "usually_reliable"
     import_id = result["import_id"]
     one = app_client.get(f"/api/v1/imports/{import_id}", headers=auth).json()
     assert (one["status"], one["quarantine"]["open"]) == ("complete", 2)
     page = app_client.get(f"/api/v1/imports/{import_id}/quarantine", headers=auth).json()
     assert page["total"] == 2
     row, nameless = page["items"]
+    second = app_client.get(
+        f"/api/v1/imports/{import_id}/quarantine?limit=1&offset=1", headers=auth
+    ).json()
+    assert second["total"] == 2 and [q["id"] for q in second["items"]] == [nameless["id"]]
     assert row["row"] == 3 and row["raw"]["Дата народження"] == "31.02.2012"
     url = f"/api/v1/imports/{import_id}/quarantine/{row['id']}"
     wrong = app_client.post(url, json={"values": {"birth_date": "30.02.2012"}, "reason": "x"},
@@ -255,7 +276,12 @@ def test_the_api_previews_imports_lists_and_corrects(app_client: TestClient, wor
     found = app_client.get(f"/api/v1/imports/{import_id}/entries", headers=auth).json()
     assert [e["row"] for e in found["items"]] == [2, 3, 4]
     assert found["items"][0]["case_number"] == world.child_number
-    assert app_client.get("/api/v1/imports/999", headers=auth).status_code == 404
+    for missing in ("", "/quarantine", "/entries"):
+        assert app_client.get(f"/api/v1/imports/999{missing}", headers=auth).status_code == 404
+    elsewhere = app_client.post(
+        f"/api/v1/imports/999/quarantine/{row['id']}/discard", json={"reason": "x"}, headers=auth
+    )
+    assert elsewhere.status_code == 404  # a row is reached through its own import only
 
 
 def test_only_importers_import_and_uploads_are_kept_safely(
@@ -284,13 +310,23 @@ def test_only_importers_import_and_uploads_are_kept_safely(
     sha = re.search(r'name="upload" value="([0-9a-f]{64})"', sneaky.text)
     assert sha is not None and stored == [sha.group(1)]
 
-    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
-    refused = upload(app_client, "big.csv", MESSY)
+    # The limit is a setting: at 1 MB, a file a little over it is refused while it
+    # streams in (its size was not announced as too large), and nothing of it is kept.
+    monkeypatch.setattr(world.settings, "import_max_upload_mb", 1)
+    assert "At most 1 MB." in app_client.get("/imports/new").text
+    body = MESSY[len(HEADER) + 2 :]  # the rows without the header
+    big = MESSY + body * (1024 * 1024 // len(body) + 20)
+    assert 1024 * 1024 < len(big) < 1024 * 1024 + 32 * 1024
+    refused = upload(app_client, "big.csv", big)
     assert refused.status_code == 413
-    assert "larger than" in refused.text and 'name="file"' in refused.text  # the form again
+    assert "larger than 1 MB" in refused.text and 'name="file"' in refused.text  # the form again
     auth = bearer(api_token(world, "case_worker"))
-    api = app_client.post("/api/v1/imports", files={"file": ("big.csv", MESSY, CSV)}, headers=auth)
-    assert api.status_code == 413 and "larger than" in api.json()["error"]
+    api = app_client.post("/api/v1/imports", files={"file": ("big.csv", big, CSV)}, headers=auth)
+    assert api.status_code == 413 and "larger than 1 MB" in api.json()["error"]
+    announced = app_client.post(
+        "/api/v1/imports", files={"file": ("big.csv", big * 2, CSV)}, headers=auth
+    )
+    assert announced.status_code == 413  # refused on its announced size, before it is read
     assert [p.name for p in (data_dir / "uploads").iterdir()] == stored  # nothing half-kept
 
 
@@ -298,6 +334,9 @@ def test_every_label_the_import_pages_choose_in_code_has_its_ukrainian() -> None
     from homeward.web.messages import UKRAINIAN
     from homeward.web.pages import imports as pages
 
-    labels = [pages.FIELD_LABELS, pages.KIND_LABELS, pages.DELIMITER_LABELS, pages.STATUS_LABELS]
+    labels = [
+        pages.FIELD_LABELS, pages.KIND_LABELS, pages.DELIMITER_LABELS, pages.STATUS_LABELS,
+        pages.RELIABILITY_LABELS,
+    ]  # fmt: skip
     missing = sorted({text for table in labels for text in table.values()} - UKRAINIAN.keys())
     assert not missing, f"no Ukrainian for: {missing}"

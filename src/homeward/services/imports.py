@@ -30,13 +30,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from homeward.domain.model import Category, SourceKind
+from homeward.domain.model import Category, Reliability, SourceKind
 from homeward.domain.record import RecordData
 from homeward.domain.roles import Actor, Permission
-from homeward.errors import Conflict, Invalid
+from homeward.errors import Conflict, Invalid, NotFound
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping, map_headers
 from homeward.io.tabular import Table, open_table
 from homeward.linkage.model import MatchModel
@@ -53,6 +53,7 @@ from homeward.storage.tables import (
     QuarantineRow,
     RecordKeyRow,
     RecordRow,
+    SourceRow,
     utcnow,
 )
 from homeward.storage.uow import UnitOfWork
@@ -226,11 +227,13 @@ def import_file(
     progress: Progress = _quiet,
     file_name: str | None = None,
     workers: int | None = None,
+    reliability: Reliability = Reliability.UNVERIFIED,
 ) -> ImportResult:
     """Import a CSV or XLSX file (see the module's doc); one transaction per batch.
 
     ``workers``: processes that read and key the rows while this one writes
-    them (default: one per core, up to 4, for files of 2 MB and more)."""
+    them (default: one per core, up to 4, for files of 2 MB and more).
+    ``reliability``: how far the file's source is trusted, kept with the source."""
     actor.require(Permission.IMPORT_FILES)
     path = Path(path)
     name = file_name or path.name
@@ -242,7 +245,9 @@ def import_file(
                 f"{name}: no column holds a name (mapped: "
                 f"{', '.join(c.describe() for c in columns)}); give a mapping file"
             )
-        started = _start(registry, actor, table, columns, digest, kind, title, organisation_id)
+        started = _start(
+            registry, actor, table, columns, digest, kind, title, organisation_id, reliability
+        )
         if started.already_imported:
             return started
         if workers is None:
@@ -271,6 +276,7 @@ def _start(
     kind: SourceKind,
     title: str | None,
     organisation_id: int | None,
+    reliability: Reliability = Reliability.UNVERIFIED,
 ) -> ImportResult:
     with registry.uow(actor) as uow:
         existing = uow.session.scalar(select(ImportRow).where(ImportRow.file_sha256 == digest))
@@ -284,7 +290,7 @@ def _start(
             organisation_id = actor.organisation_id
         source = create_source(
             uow, kind=kind, title=title or table.file_name, organisation_id=organisation_id,
-            file_name=table.file_name, file_sha256=digest,
+            file_name=table.file_name, file_sha256=digest, reliability=reliability.value,
         )  # fmt: skip
         reading = {
             "kind": table.kind, "encoding": table.encoding, "delimiter": table.delimiter,
@@ -512,18 +518,55 @@ def _waiting_records(uow: UnitOfWork, record_ids: Sequence[int]) -> set[int]:
 # --- the quarantine ----------------------------------------------------------------------
 
 
+QUARANTINE_STATUSES = ("open", "corrected", "discarded")
+
+
 def quarantined(
-    uow: UnitOfWork, *, import_id: int | None = None, status: str = "open", limit: int = 100
+    uow: UnitOfWork,
+    *,
+    import_id: int | None = None,
+    status: str = "open",
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[QuarantineRow]:
+    """Quarantined rows in this status (of one import, or all), in file order;
+    ``NotFound`` for an import that does not exist."""
     uow.actor.require(Permission.IMPORT_FILES)
+    if status not in QUARANTINE_STATUSES:
+        raise Invalid(f"status: one of {', '.join(QUARANTINE_STATUSES)}, not '{status}'")
     query = select(QuarantineRow).where(QuarantineRow.status == status)
     if import_id is not None:
+        get_import(uow, import_id)
         query = query.where(QuarantineRow.import_id == import_id)
     return list(
         uow.session.scalars(
-            query.order_by(QuarantineRow.import_id, QuarantineRow.source_row).limit(limit)
+            query.order_by(QuarantineRow.import_id, QuarantineRow.source_row)
+            .limit(limit)
+            .offset(offset)
         )
     )
+
+
+def quarantine_counts(uow: UnitOfWork, import_id: int) -> dict[str, int]:
+    """How many rows of the import are in each quarantine status (every status named)."""
+    get_import(uow, import_id)
+    found = uow.session.execute(
+        select(QuarantineRow.status, func.count())
+        .where(QuarantineRow.import_id == import_id)
+        .group_by(QuarantineRow.status)
+    )
+    counts = dict.fromkeys(QUARANTINE_STATUSES, 0)
+    counts.update({status: int(n) for status, n in found})
+    return counts
+
+
+def get_quarantined(uow: UnitOfWork, import_id: int, quarantine_id: int) -> QuarantineRow:
+    """One quarantined row of this import (whatever its status), or ``NotFound``."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    row = uow.session.get(QuarantineRow, quarantine_id)
+    if row is None or row.import_id != import_id:
+        raise NotFound(f"no quarantined row {quarantine_id} in import {import_id}")
+    return row
 
 
 def _open_quarantined(uow: UnitOfWork, quarantine_id: int) -> QuarantineRow:
@@ -531,7 +574,7 @@ def _open_quarantined(uow: UnitOfWork, quarantine_id: int) -> QuarantineRow:
     uow.actor.require(Permission.IMPORT_FILES)
     row = uow.session.get(QuarantineRow, quarantine_id)
     if row is None:
-        raise Invalid(f"no quarantined row {quarantine_id}")
+        raise NotFound(f"no quarantined row {quarantine_id}")
     if row.status != "open":
         raise Conflict(f"quarantined row {quarantine_id} was already {row.status}")
     return row
@@ -593,9 +636,45 @@ def discard(uow: UnitOfWork, quarantine_id: int, *, reason: str) -> QuarantineRo
 # --- reading imports back ----------------------------------------------------------------
 
 
-def list_imports(uow: UnitOfWork, *, limit: int = 50) -> list[ImportRow]:
+def list_imports(uow: UnitOfWork, *, limit: int = 50, offset: int = 0) -> list[ImportRow]:
+    """Imports, newest first."""
     uow.actor.require(Permission.IMPORT_FILES)
-    return list(uow.session.scalars(select(ImportRow).order_by(ImportRow.id.desc()).limit(limit)))
+    return list(
+        uow.session.scalars(
+            select(ImportRow).order_by(ImportRow.id.desc()).limit(limit).offset(offset)
+        )
+    )
+
+
+def count_imports(uow: UnitOfWork) -> int:
+    """How many imports there are (started, cut short or complete)."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    return int(uow.session.scalar(select(func.count()).select_from(ImportRow)) or 0)
+
+
+def get_import(uow: UnitOfWork, import_id: int) -> ImportRow:
+    """One import, or ``NotFound``."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    row = uow.session.get(ImportRow, import_id)
+    if row is None:
+        raise NotFound(f"no import {import_id}")
+    return row
+
+
+def sources_of(uow: UnitOfWork, rows: Sequence[ImportRow]) -> dict[int, SourceRow]:
+    """The source each import wrote its records to, by source id."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    wanted = {row.source_id for row in rows}
+    if not wanted:
+        return {}
+    found = uow.session.scalars(select(SourceRow).where(SourceRow.id.in_(wanted)))
+    return {source.id: source for source in found}
+
+
+def import_of_file(uow: UnitOfWork, sha256: str) -> ImportRow | None:
+    """The import of the file with this SHA-256, if it was imported (or started) before."""
+    uow.actor.require(Permission.IMPORT_FILES)
+    return uow.session.scalar(select(ImportRow).where(ImportRow.file_sha256 == sha256))
 
 
 @dataclass(frozen=True)
@@ -618,10 +697,7 @@ def entries(
     """The records of an import (a counterpart's list, say), each with the case it
     is in, or the cases it may be: the proposals waiting for review, else the
     best candidates a search finds."""
-    uow.actor.require(Permission.IMPORT_FILES)
-    imported = uow.session.get(ImportRow, import_id)
-    if imported is None:
-        raise Invalid(f"no import {import_id}")
+    imported = get_import(uow, import_id)
     records = list(
         uow.session.scalars(
             select(RecordRow)

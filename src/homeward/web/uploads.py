@@ -22,16 +22,16 @@ import tempfile
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from fastapi import Request
-from sqlalchemy import func, select
 
-from homeward.domain.model import Category, SourceKind
+from homeward.config import Settings
+from homeward.domain.model import Category, Reliability, SourceKind
 from homeward.domain.roles import Actor, Permission
 from homeward.errors import HomewardError, Invalid, NotFound
 from homeward.io.headers import IMPORT_FIELDS, map_headers, normalise_header
@@ -39,12 +39,10 @@ from homeward.io.tabular import open_table
 from homeward.services import imports, review
 from homeward.storage.tables import ImportRow, QuarantineRow, SourceRow
 from homeward.storage.uow import UnitOfWork
-from homeward.web.deps import WebState
+from homeward.web.deps import WebState, state
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-"""The largest file accepted for import (a 200,000-row workbook is about 20 MB)."""
 BACKGROUND_FROM_BYTES = 256 * 1024
 """Files from this size on are imported in a background thread; smaller ones at once."""
 UPLOAD_KINDS = (
@@ -61,24 +59,29 @@ class TooLarge(HomewardError):
     status_code = 413
 
 
-def limit_text() -> str:
-    if MAX_UPLOAD_BYTES < 1024 * 1024:
-        return f"{MAX_UPLOAD_BYTES // 1024} KB"
-    return f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+def max_upload_bytes(settings: Settings) -> int:
+    """The largest file accepted for import (``import_max_upload_mb``; a
+    200,000-row workbook is about 20 MB)."""
+    return settings.import_max_upload_mb * 1024 * 1024
 
 
-def too_large() -> TooLarge:
+def limit_text(settings: Settings) -> str:
+    return f"{settings.import_max_upload_mb} MB"
+
+
+def too_large(settings: Settings) -> TooLarge:
     return TooLarge(
-        f"the file is larger than {limit_text()}: split it into several files, "
+        f"the file is larger than {limit_text(settings)}: split it into several files, "
         "or ask the register keeper to import it from the command line"
     )
 
 
 async def refuse_large_uploads(request: Request) -> None:
     """Refuse a body announced as too large before it is read (and parsed)."""
+    settings = state(request).settings
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
-        raise too_large()
+    if length and length.isdigit() and int(length) > max_upload_bytes(settings) + 64 * 1024:
+        raise too_large(settings)
 
 
 # --- keeping uploaded files --------------------------------------------------------------
@@ -112,6 +115,7 @@ def store_upload(web: WebState, source: BinaryIO, sent_name: str | None) -> Stor
     """Copy an uploaded file into the uploads folder under its SHA-256, refusing
     one over the size limit (nothing of it is kept then)."""
     folder = uploads_dir(web)
+    limit = max_upload_bytes(web.settings)
     digest = hashlib.sha256()
     size = 0
     fd, incoming = tempfile.mkstemp(dir=folder, prefix=".incoming-")
@@ -119,8 +123,8 @@ def store_upload(web: WebState, source: BinaryIO, sent_name: str | None) -> Stor
         with os.fdopen(fd, "wb") as handle:
             for block in iter(lambda: source.read(1 << 20), b""):
                 size += len(block)
-                if size > MAX_UPLOAD_BYTES:
-                    raise too_large()
+                if size > limit:
+                    raise too_large(web.settings)
                 digest.update(block)
                 handle.write(block)
         if size == 0:
@@ -245,6 +249,7 @@ class ImportOrder:
     mapping: dict[str, str | None] | None = None
     open_cases: bool = False
     category: Category = Category.DEPORTED
+    reliability: Reliability = Reliability.UNVERIFIED
 
 
 @dataclass
@@ -340,6 +345,7 @@ def run_job(web: WebState, actor: Actor, job: ImportJob) -> None:
             category=order.category, model=web.model,
             thresholds=review.Thresholds.from_settings(web.settings),
             progress=job.progress, file_name=order.file.file_name,
+            reliability=order.reliability,
             workers=1,  # never fork a threaded web server
         )  # fmt: skip
         job.rows = job.result.rows_read
@@ -368,67 +374,23 @@ def start_job(
     return job, None
 
 
-# --- reading imports back ----------------------------------------------------------------
-# services.imports offers list_imports(limit) and quarantined(limit) only; pages
-# need one import by id, offsets and totals.  These read the same tables.
+# --- showing imports ------------------------------------------------------------------------
 
 
-def get_import(uow: UnitOfWork, import_id: int) -> tuple[ImportRow, SourceRow]:
-    uow.actor.require(Permission.IMPORT_FILES)
-    row = uow.session.get(ImportRow, import_id)
-    if row is None:
-        raise NotFound(f"no import {import_id}")
-    return row, uow.repos.sources.get(row.source_id)
+def summary(uow: UnitOfWork, row: ImportRow, *, live: bool) -> dict[str, Any]:
+    """:func:`import_summary` of one import, its source read through the service."""
+    return import_summary(row, imports.sources_of(uow, [row])[row.source_id], live=live)
 
 
-def import_page(
-    uow: UnitOfWork, *, limit: int, offset: int
-) -> tuple[list[tuple[ImportRow, SourceRow]], int]:
-    rows = imports.list_imports(uow, limit=offset + limit)[offset:]
-    total = int(uow.session.scalar(select(func.count()).select_from(ImportRow)) or 0)
-    return [(r, uow.repos.sources.get(r.source_id)) for r in rows], total
-
-
-def import_of_file(uow: UnitOfWork, sha256: str) -> ImportRow | None:
-    """The import of a file with this SHA-256, if it was imported (or started) before."""
-    uow.actor.require(Permission.IMPORT_FILES)
-    return uow.session.scalar(select(ImportRow).where(ImportRow.file_sha256 == sha256))
-
-
-QUARANTINE_STATUSES = ("open", "corrected", "discarded")
-
-
-def quarantine_page(
-    uow: UnitOfWork, import_id: int, *, status: str, limit: int, offset: int
-) -> tuple[list[QuarantineRow], int]:
-    if status not in QUARANTINE_STATUSES:
-        raise Invalid(f"status: one of {', '.join(QUARANTINE_STATUSES)}")
-    rows = imports.quarantined(uow, import_id=import_id, status=status, limit=offset + limit)
-    total = uow.session.scalar(
-        select(func.count())
-        .select_from(QuarantineRow)
-        .where(QuarantineRow.import_id == import_id, QuarantineRow.status == status)
-    )
-    return rows[offset:], int(total or 0)
-
-
-def quarantine_counts(uow: UnitOfWork, import_id: int) -> dict[str, int]:
-    found = uow.session.execute(
-        select(QuarantineRow.status, func.count())
-        .where(QuarantineRow.import_id == import_id)
-        .group_by(QuarantineRow.status)
-    )
-    counts = dict.fromkeys(QUARANTINE_STATUSES, 0)
-    counts.update({status: int(n) for status, n in found})
-    return counts
-
-
-def quarantine_row(uow: UnitOfWork, import_id: int, quarantine_id: int) -> QuarantineRow:
-    uow.actor.require(Permission.IMPORT_FILES)
-    row = uow.session.get(QuarantineRow, quarantine_id)
-    if row is None or row.import_id != import_id:
-        raise NotFound(f"no quarantined row {quarantine_id} in import {import_id}")
-    return row
+def summaries(
+    uow: UnitOfWork, rows: Sequence[ImportRow], all_jobs: ImportJobs
+) -> list[dict[str, Any]]:
+    """The summaries of a page of imports; one running here is not "cut short"."""
+    sources = imports.sources_of(uow, rows)
+    return [
+        import_summary(r, sources[r.source_id], live=all_jobs.running(r.file_sha256) is not None)
+        for r in rows
+    ]
 
 
 def import_summary(row: ImportRow, source: SourceRow, *, live: bool) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from homeward.domain.model import Category, SourceKind
+from homeward.domain.model import Category, Reliability, SourceKind
 from homeward.domain.roles import Actor, Permission
 from homeward.errors import Invalid
 from homeward.io.headers import IMPORT_FIELDS
@@ -33,7 +33,8 @@ _UPLOAD_BODY: dict[str, Any] = {
                     "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary",
-                                 "description": f"CSV or XLSX, at most {uploads.limit_text()}"},
+                                 "description": "CSV or XLSX, at most the import_max_upload_mb "
+                                                "setting (50 MB unless set)"},
                         "title": {"type": "string", "description": "The source's name"},
                         "kind": {"type": "string",
                                  "enum": [k.value for k in uploads.UPLOAD_KINDS],
@@ -44,6 +45,9 @@ _UPLOAD_BODY: dict[str, Any] = {
                         "open_cases": {"type": "boolean", "default": False,
                                        "description": "A case for each row matching none"},
                         "category": {"type": "string", "enum": [c.value for c in Category]},
+                        "reliability": {"type": "string", "enum": [r.value for r in Reliability],
+                                        "default": "unverified",
+                                        "description": "How far the source is trusted"},
                         "preview": {"type": "boolean", "default": False,
                                     "description": "Answer how the file reads; import nothing"},
                     },
@@ -113,8 +117,9 @@ async def create_import(request: Request, actor: Actor = Depends(api_actor)) -> 
     try:
         kind = SourceKind(_text(form.get("kind")) or SourceKind.IMPORT_FILE.value)
         category = Category(_text(form.get("category")) or Category.DEPORTED.value)
+        reliability = Reliability(_text(form.get("reliability")) or Reliability.UNVERIFIED.value)
     except ValueError as err:
-        raise Invalid(f"kind or category: {err}") from err
+        raise Invalid(f"kind, category or reliability: {err}") from err
     if kind not in uploads.UPLOAD_KINDS:
         raise Invalid(f"kind: one of {', '.join(k.value for k in uploads.UPLOAD_KINDS)}")
     raw_mapping = form.get("mapping")
@@ -131,7 +136,7 @@ async def create_import(request: Request, actor: Actor = Depends(api_actor)) -> 
     order = uploads.ImportOrder(
         file=stored, title=_text(form.get("title")), kind=kind, sheet=sheet, mapping=mapping,
         open_cases=_flag(form.get("open_cases")) and kind != SourceKind.COUNTERPART_LIST,
-        category=category,
+        category=category, reliability=reliability,
     )  # fmt: skip
     job, run_now = uploads.start_job(web, actor, uploads.jobs(request.app.state), order)
     if run_now is not None:
@@ -164,11 +169,9 @@ def list_imports(
     """Imports, newest first, with their figures."""
     jobs = uploads.jobs(request.app.state)
     with api_state(request).registry.uow(actor, write=False) as uow:
-        rows, total = uploads.import_page(uow, limit=limit, offset=offset)
-        items = [
-            uploads.import_summary(r, s, live=jobs.running(r.file_sha256) is not None)
-            for r, s in rows
-        ]
+        rows = imports.list_imports(uow, limit=limit, offset=offset)
+        total = imports.count_imports(uow)
+        items = uploads.summaries(uow, rows, jobs)
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -179,12 +182,12 @@ def get_import(
     """One import: its figures, status, how the file was read, its quarantine counts."""
     jobs = uploads.jobs(request.app.state)
     with api_state(request).registry.uow(actor, write=False) as uow:
-        row, source = uploads.get_import(uow, import_id)
+        row = imports.get_import(uow, import_id)
         live = jobs.running(row.file_sha256) is not None
         return {
-            **uploads.import_summary(row, source, live=live),
+            **uploads.summary(uow, row, live=live),
             "reading": dict(row.reading or {}),
-            "quarantine": uploads.quarantine_counts(uow, import_id),
+            "quarantine": imports.quarantine_counts(uow, import_id),
         }
 
 
@@ -199,10 +202,10 @@ def quarantine(
 ) -> Page:
     """Rows that could not be read, each with the reason for every field."""
     with api_state(request).registry.uow(actor, write=False) as uow:
-        uploads.get_import(uow, import_id)
-        rows, total = uploads.quarantine_page(
-            uow, import_id, status=status, limit=limit, offset=offset
+        rows = imports.quarantined(
+            uow, import_id=import_id, status=status, limit=limit, offset=offset
         )
+        total = imports.quarantine_counts(uow, import_id)[status]
         items = [uploads.quarantine_summary(q) for q in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
@@ -222,13 +225,13 @@ def correct(
         raise Invalid(f"values: not fields: {', '.join(unknown)}")
     web = api_state(request)
     with web.registry.uow(actor) as uow:
-        uploads.quarantine_row(uow, import_id, quarantine_id)
+        imports.get_quarantined(uow, import_id, quarantine_id)
         record = imports.correct(
             uow, quarantine_id, body.values, reason=body.reason, model=web.model,
             thresholds=review.Thresholds.from_settings(web.settings),
         )  # fmt: skip
         uow.commit()
-        row = uploads.quarantine_row(uow, import_id, quarantine_id)
+        row = imports.get_quarantined(uow, import_id, quarantine_id)
         return {**uploads.quarantine_summary(row), "record_id": record.id}
 
 
@@ -242,7 +245,7 @@ def discard(
 ) -> dict[str, Any]:
     """Leave a quarantined row out for good (kept, marked discarded, with the reason)."""
     with api_state(request).registry.uow(actor) as uow:
-        uploads.quarantine_row(uow, import_id, quarantine_id)
+        imports.get_quarantined(uow, import_id, quarantine_id)
         row = imports.discard(uow, quarantine_id, reason=body.reason)
         uow.commit()
         return uploads.quarantine_summary(row)
@@ -260,7 +263,7 @@ def entries(
     candidates a search finds."""
     web = api_state(request)
     with web.registry.uow(actor, write=False) as uow:
-        row, _source = uploads.get_import(uow, import_id)
+        row = imports.get_import(uow, import_id)
         found = imports.entries(uow, import_id, limit=limit, model=web.model)
         total = row.rows_imported
     items = [

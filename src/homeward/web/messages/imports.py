@@ -199,4 +199,19 @@ UKRAINIAN: dict[str, str] = {
         "рядків буде імпортовано."
     ),
     "{rows} rows read so far.": "Прочитано рядків: {rows}.",
+    # How far a source is trusted (the upload form, the preview, an import's page).
+    "How far the source is trusted": "Наскільки можна довіряти джерелу",
+    "Kept with the source, so that whoever reads its records knows how much weight they carry.": (
+        "Зберігається разом із джерелом, щоб кожен, хто читає його записи, знав, наскільки "
+        "на них можна покладатися."
+    ),
+    "Confirmed: checked against documents or other sources": (
+        "Підтверджене: перевірене за документами або іншими джерелами"
+    ),
+    "Reliable: a source that has been right before": "Надійне: джерело, яке вже було точним",
+    "Usually reliable": "Зазвичай надійне",
+    "Not verified yet": "Ще не перевірене",
+    "Doubtful: it may be wrong or made to mislead": (
+        "Сумнівне: може бути хибним або навмисно оманливим"
+    ),
 }

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
-from homeward.domain.model import Category, SourceKind
+from homeward.domain.model import Category, Reliability, SourceKind
 from homeward.domain.roles import Actor, Permission
 from homeward.errors import HomewardError, Invalid
 from homeward.io.headers import IMPORT_FIELDS
@@ -57,6 +57,14 @@ KIND_LABELS: dict[str, str] = {
     SourceKind.REPORT: "Report",
     SourceKind.PUBLIC_REPORT: "Public report",
 }
+RELIABILITY_LABELS: dict[str, str] = {
+    Reliability.CONFIRMED: "Confirmed: checked against documents or other sources",
+    Reliability.RELIABLE: "Reliable: a source that has been right before",
+    Reliability.USUALLY_RELIABLE: "Usually reliable",
+    Reliability.UNVERIFIED: "Not verified yet",
+    Reliability.DOUBTFUL: "Doubtful: it may be wrong or made to mislead",
+}
+"""How far a source is trusted (after the Admiralty grading investigators use)."""
 DELIMITER_LABELS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 STATUS_LABELS = {
     "running": "Running",
@@ -69,12 +77,13 @@ STATUS_LABELS = {
 assert set(FIELD_LABELS) == set(IMPORT_FIELDS)
 
 
-def _labels() -> dict[str, Any]:
+def _labels(request: Request) -> dict[str, Any]:
     return {
         "field_labels": FIELD_LABELS, "kind_labels": KIND_LABELS,
         "delimiter_labels": DELIMITER_LABELS, "status_labels": STATUS_LABELS,
         "upload_kinds": [k.value for k in uploads.UPLOAD_KINDS], "categories": list(Category),
-        "limit": uploads.limit_text(),
+        "reliability_labels": RELIABILITY_LABELS,
+        "limit": uploads.limit_text(state(request).settings),
     }  # fmt: skip
 
 
@@ -88,14 +97,16 @@ def _order_fields(form: FormData) -> dict[str, Any]:
     try:
         kind = SourceKind(_text(form, "kind") or SourceKind.IMPORT_FILE.value)
         category = Category(_text(form, "category") or Category.DEPORTED.value)
+        reliability = Reliability(_text(form, "reliability") or Reliability.UNVERIFIED.value)
     except ValueError as err:
-        raise Invalid("kind or category: choose one of the list") from err
+        raise Invalid("kind, category or reliability: choose one of the list") from err
     if kind not in uploads.UPLOAD_KINDS:
         raise Invalid("kind: choose one of the list")
     open_cases = _text(form, "open_cases") == "yes"
     return {
         "title": _text(form, "title"), "kind": kind, "sheet": _text(form, "sheet"),
         "open_cases": open_cases and kind != SourceKind.COUNTERPART_LIST, "category": category,
+        "reliability": reliability,
     }  # fmt: skip
 
 
@@ -111,15 +122,13 @@ async def list_page(
     web = state(request)
     jobs = uploads.jobs(request.app.state)
     with web.registry.uow(actor, write=False) as uow:
-        rows, total = uploads.import_page(uow, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        found = [
-            uploads.import_summary(r, s, live=jobs.running(r.file_sha256) is not None)
-            for r, s in rows
-        ]
+        rows = imports.list_imports(uow, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        total = imports.count_imports(uow)
+        found = uploads.summaries(uow, rows, jobs)
     pages = max(1, -(-total // PAGE_SIZE))
     return render(
         request, "imports.html",
-        {"imports": found, "page": page, "pages": pages, "total": total, **_labels()},
+        {"imports": found, "page": page, "pages": pages, "total": total, **_labels(request)},
     )  # fmt: skip
 
 
@@ -129,7 +138,7 @@ async def list_page(
 @_pages.get("/imports/new")
 async def new_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.IMPORT_FILES)
-    return render(request, "import_new.html", {"values": {}, **_labels()})
+    return render(request, "import_new.html", {"values": {}, **_labels(request)})
 
 
 @router.post(
@@ -157,7 +166,7 @@ async def upload(request: Request, actor: Actor = Depends(page_actor)) -> Respon
     except HomewardError as err:
         return render(
             request, "import_new.html",
-            {"values": values, "error": str(err), **_labels()},
+            {"values": values, "error": str(err), **_labels(request)},
             status_code=err.status_code,
         )  # fmt: skip
     return _preview(request, actor, found, order)
@@ -169,14 +178,13 @@ def _preview(
     running = uploads.jobs(request.app.state).running(found.file.sha256)
     earlier = None
     with state(request).registry.uow(actor, write=False) as uow:
-        row = uploads.import_of_file(uow, found.file.sha256)
+        row = imports.import_of_file(uow, found.file.sha256)
         if row is not None:
-            source = uow.repos.sources.get(row.source_id)
-            earlier = uploads.import_summary(row, source, live=running is not None)
+            earlier = uploads.summary(uow, row, live=running is not None)
     return render(
         request, "import_preview.html",
         {"ov": found, "order": order, "running": running, "earlier": earlier,
-         "fields": list(FIELD_LABELS), **_labels()},
+         "fields": list(FIELD_LABELS), **_labels(request)},
     )  # fmt: skip
 
 
@@ -215,9 +223,9 @@ def _job_context(request: Request, actor: Actor, job_id: str) -> dict[str, Any]:
     earlier = None
     if job.result is not None and job.result.already_imported:
         with state(request).registry.uow(actor, write=False) as uow:
-            row, source = uploads.get_import(uow, job.result.import_id)
-            earlier = uploads.import_summary(row, source, live=False)
-    return {"job": job, "result": job.result, "earlier": earlier, **_labels()}
+            row = imports.get_import(uow, job.result.import_id)
+            earlier = uploads.summary(uow, row, live=False)
+    return {"job": job, "result": job.result, "earlier": earlier, **_labels(request)}
 
 
 @_pages.get("/imports/jobs/{job_id}")
@@ -240,16 +248,16 @@ async def detail_page(
 ) -> Response:
     web = state(request)
     with web.registry.uow(actor, write=False) as uow:
-        row, source = uploads.get_import(uow, import_id)
+        row = imports.get_import(uow, import_id)
         running = uploads.jobs(request.app.state).running(row.file_sha256)
-        summary = uploads.import_summary(row, source, live=running is not None)
+        summary = uploads.summary(uow, row, live=running is not None)
         reading = dict(row.reading or {})
-        counts = uploads.quarantine_counts(uow, import_id)
+        counts = imports.quarantine_counts(uow, import_id)
     kept = (web.settings.data_dir / "uploads" / row.file_sha256).is_file()
     return render(
         request, "import_detail.html",
         {"imp": summary, "reading": reading, "counts": counts, "running": running,
-         "kept": kept, **_labels()},
+         "kept": kept, **_labels(request)},
     )  # fmt: skip
 
 
@@ -259,7 +267,8 @@ async def resume(request: Request, import_id: int, actor: Actor = Depends(page_a
     are skipped, the rest written, then all matched."""
     web = state(request)
     with web.registry.uow(actor, write=False) as uow:
-        row, source = uploads.get_import(uow, import_id)
+        row = imports.get_import(uow, import_id)
+        source = imports.sources_of(uow, [row])[row.source_id]
         reading = dict(row.reading or {})
         kind = SourceKind(source.kind)
         title = source.title
@@ -286,12 +295,13 @@ def _quarantine(
 ) -> Response:
     page = max(1, page)
     with state(request).registry.uow(actor, write=False) as uow:
-        row, source = uploads.get_import(uow, import_id)
-        summary = uploads.import_summary(row, source, live=True)
-        rows, total = uploads.quarantine_page(
-            uow, import_id, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-        )
-        counts = uploads.quarantine_counts(uow, import_id)
+        summary = uploads.summary(uow, imports.get_import(uow, import_id), live=True)
+        rows = imports.quarantined(
+            uow, import_id=import_id, status=status, limit=PAGE_SIZE,
+            offset=(page - 1) * PAGE_SIZE,
+        )  # fmt: skip
+        counts = imports.quarantine_counts(uow, import_id)
+        total = counts[status]
         items = [
             {**uploads.quarantine_summary(q), "fields": _correctable(q.values, q.errors)}
             for q in rows
@@ -300,7 +310,7 @@ def _quarantine(
         request, "import_quarantine.html",
         {"imp": summary, "items": items, "status": status, "counts": counts, "page": page,
          "pages": max(1, -(-total // PAGE_SIZE)), "failed": failed or {}, "done": done,
-         **_labels()},
+         **_labels(request)},
         status_code=status_code,
     )  # fmt: skip
 
@@ -336,7 +346,7 @@ async def correct(
     typed = {f: str(form.get(f) or "").strip() for f in IMPORT_FIELDS if f in form}
     try:
         with web.registry.uow(actor) as uow:
-            row = uploads.quarantine_row(uow, import_id, quarantine_id)
+            row = imports.get_quarantined(uow, import_id, quarantine_id)
             before = row.values
             changes: dict[str, Any] = {
                 f: (v or None) for f, v in typed.items() if v != str(before.get(f) or "")
@@ -364,7 +374,7 @@ async def discard(
     form = await request.form()
     try:
         with state(request).registry.uow(actor) as uow:
-            uploads.quarantine_row(uow, import_id, quarantine_id)
+            imports.get_quarantined(uow, import_id, quarantine_id)
             row = imports.discard(uow, quarantine_id, reason=str(form.get("reason") or ""))
             uow.commit()
             number = row.source_row
@@ -387,12 +397,11 @@ async def entries_page(
 ) -> Response:
     web = state(request)
     with web.registry.uow(actor, write=False) as uow:
-        row, source = uploads.get_import(uow, import_id)
-        summary = uploads.import_summary(row, source, live=True)
+        summary = uploads.summary(uow, imports.get_import(uow, import_id), live=True)
         found = imports.entries(uow, import_id, limit=ENTRIES_SHOWN, model=web.model)
     return render(
         request, "import_entries.html",
-        {"imp": summary, "entries": found, "shown": ENTRIES_SHOWN, **_labels()},
+        {"imp": summary, "entries": found, "shown": ENTRIES_SHOWN, **_labels(request)},
     )  # fmt: skip
 
 

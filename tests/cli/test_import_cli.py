@@ -126,3 +126,21 @@ def test_an_import_killed_mid_way_is_finished_by_running_it_again(
         assert sorted(numbers) == list(range(2, 6002))
         assert uow.session.scalar(select(ImportRow.status)) == "complete"
     registry.close()
+
+
+def test_the_source_s_reliability_is_recorded(env: Settings, tmp_path: Path) -> None:
+    from homeward.services.registry_app import Registry
+    from homeward.storage.tables import SourceRow
+
+    path = _cp1251_csv(tmp_path / "чутки.csv")
+    ran = runner.invoke(app, ["import", "run", str(path), "-q", "--reliability", "doubtful"])
+    assert ran.exit_code == 0, ran.output
+    registry = Registry.open(env)
+    try:
+        with registry.uow(write=False) as uow:
+            [source] = uow.session.query(SourceRow).all()
+            assert source.reliability == "doubtful"
+    finally:
+        registry.close()
+    wrong = runner.invoke(app, ["import", "run", str(path), "-q", "--reliability", "gossip"])
+    assert wrong.exit_code == 2

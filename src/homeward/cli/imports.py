@@ -18,7 +18,7 @@ from homeward.cli.common import (
     operator,
     settings,
 )
-from homeward.domain.model import Category, SourceKind
+from homeward.domain.model import Category, Reliability, SourceKind
 from homeward.io.headers import IMPORT_FIELDS, read_mapping_file
 from homeward.services import imports, review
 
@@ -91,6 +91,9 @@ def run_command(
     category: Annotated[
         Category, typer.Option(help="Category of cases opened.")
     ] = Category.DEPORTED,
+    reliability: Annotated[
+        Reliability, typer.Option(help="How far the source is trusted.")
+    ] = Reliability.UNVERIFIED,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Import the file: good rows become records, broken rows go to the quarantine,
@@ -112,7 +115,7 @@ def run_command(
                 bar.update(task, description="matching against the registry", completed=done)
 
         result = imports.import_file(
-            registry, operator(), path, kind=kind, title=title,
+            registry, operator(), path, kind=kind, title=title, reliability=reliability,
             mapping=read_mapping_file(mapping) if mapping else None, sheet=sheet,
             match=match, open_cases=open_cases, category=category,
             model=review.load_model(config), thresholds=review.Thresholds.from_settings(config),

@@ -87,6 +87,14 @@ fragment), case pages, the review queue and API search, with a pause between
 two actions.  Latency is measured by the client from sending the request to
 having read the whole answer.  The load generator runs on the same machine.
 Written by `bench/bench_web.py`.
+
+How to read it: the server is one process whose routes do their database work
+on its one event-loop thread, so requests wait in line for one another.  The
+one-person reference, run on the same server just before the crowd, is what a
+request costs alone on the machine as it was; the gap between it and the
+crowd's figures is time spent waiting, for the server's thread and, on a busy
+machine, for a processor.  The jump in memory after the first requests is the
+name tables and the match model's lookups, loaded once per process.
 """
 
 

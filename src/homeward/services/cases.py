@@ -11,7 +11,7 @@ from homeward.domain.model import Category, EventKind, Relationship, SourceKind,
 from homeward.domain.record import RecordData
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status, StatusState, check_move
-from homeward.errors import Conflict, Invalid
+from homeward.errors import Conflict, Invalid, NotFound
 from homeward.linkage.search import index_record
 from homeward.services.access import check_case_access
 from homeward.services.records import birth_year, clean_text, parse_partial_date
@@ -65,6 +65,22 @@ def get_child(uow: UnitOfWork, child_id: int) -> ChildRow:
     child = uow.repos.children.get(child_id)
     check_case_access(uow.actor, child)
     return child
+
+
+def get_record(uow: UnitOfWork, record_id: int) -> RecordRow:
+    """The record, if this actor may reach it: a partner only the records its
+    organisation sent or those in its own cases; any other answers as a record
+    that does not exist."""
+    record = uow.repos.records.get(record_id)
+    actor = uow.actor
+    if not actor.organisation_scoped:
+        return record
+    if record.child_id is not None:
+        if uow.repos.children.get(record.child_id).organisation_id == actor.organisation_id:
+            return record
+    elif uow.repos.sources.get(record.source_id).organisation_id == actor.organisation_id:
+        return record
+    raise NotFound(f"no record {record_id}")
 
 
 def open_case(
@@ -146,7 +162,7 @@ def link_record(
     review accepted (a verifier registers none)."""
     if not uow.actor.can(Permission.REVIEW_MATCHES):
         uow.actor.require(Permission.CREATE_RECORDS)
-    record = uow.repos.records.get(record_id)
+    record = get_record(uow, record_id)
     child = get_child(uow, child_id)
     if child.status == Status.MERGED:
         raise Conflict(f"case {child.case_number} was merged; link to the case it was merged into")
@@ -162,7 +178,7 @@ def link_record(
 
 def unlink_record(uow: UnitOfWork, record_id: int, *, reason: str) -> None:
     uow.actor.require(Permission.REVIEW_MATCHES)
-    record = uow.repos.records.get(record_id)
+    record = get_record(uow, record_id)
     if record.child_id is None:
         return
     child = get_child(uow, record.child_id)

@@ -24,6 +24,7 @@ from homeward.linkage.search import Candidate, search
 from homeward.services.cases import (
     _require_reason,
     create_source,
+    get_record,
     link_record,
     open_case,
     register_record,
@@ -71,7 +72,7 @@ def take_report(
 
 
 def _open_report(uow: UnitOfWork, record_id: int) -> RecordRow:
-    record = uow.repos.records.get(record_id)
+    record = get_record(uow, record_id)
     if record.child_id is not None:
         raise Conflict(f"record {record.id} is already in a case; split it out to move it")
     return record

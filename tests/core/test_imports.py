@@ -14,6 +14,7 @@ from homeward.domain.model import Reliability, SourceKind
 from homeward.domain.roles import Actor, Role
 from homeward.errors import Conflict, Forbidden, Invalid, NotFound
 from homeward.services import audit_trail, imports, review
+from homeward.services.imports import batches
 from homeward.services.registry_app import Registry
 from homeward.storage.tables import ChildRow, ImportRow, QuarantineRow, RecordRow
 from tests.factories import make_child
@@ -93,7 +94,7 @@ def test_an_import_cut_short_is_finished_by_running_it_again(
     rows = [[str(i), f"Прізвище{chr(1072 + i % 30)}", "Олена", "", f"0{1 + i % 9}.01.2012", "ж", ""]
             for i in range(1, 24)]  # fmt: skip
     path = _cp1251_csv(tmp_path / "big.csv", rows)
-    real = imports._write_batch
+    real = batches._write_batch
     calls = {"n": 0}
 
     def dies_on_the_third_batch(*args: object, **kwargs: object) -> None:
@@ -102,13 +103,13 @@ def test_an_import_cut_short_is_finished_by_running_it_again(
             raise KeyboardInterrupt  # the operator pressed Ctrl-C, or the process died
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(imports, "_write_batch", dies_on_the_third_batch)
+    monkeypatch.setattr(batches, "_write_batch", dies_on_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
         imports.import_file(registry, WORKER, path, match=False, batch_rows=5)
     assert _count(registry, RecordRow) == 10  # two whole batches, nothing of the third
     with registry.uow(write=False) as uow:
         assert uow.session.scalar(select(ImportRow.status)) == "running"
-    monkeypatch.setattr(imports, "_write_batch", real)
+    monkeypatch.setattr(batches, "_write_batch", real)
     finished = imports.import_file(registry, WORKER, path, match=False, batch_rows=5)
     assert (finished.skipped, finished.imported) == (10, 13)
     assert _count(registry, RecordRow) == 23

@@ -1,0 +1,192 @@
+"""Writing an import's rows in batches, one transaction each: read, checked
+and keyed here or in worker processes, rows already written skipped."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+
+from homeward.domain.roles import Actor
+from homeward.io.headers import EXTERNAL_ID, ColumnMapping
+from homeward.io.tabular import Table
+from homeward.linkage.prepare import prepare
+from homeward.linkage.search import index_rows
+from homeward.services.imports.reading import check_row, row_cells
+from homeward.services.records import birth_year, raw_copy
+from homeward.services.registry_app import Registry
+from homeward.storage.tables import ImportRow, QuarantineRow, RecordKeyRow, RecordRow
+from homeward.storage.uow import UnitOfWork
+
+
+@dataclass
+class ImportResult:
+    import_id: int
+    source_id: int
+    file_name: str
+    rows_read: int = 0
+    imported: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+    """Rows written by an earlier run of the same file (resumed imports)."""
+    already_imported: bool = False
+    linked: int = 0
+    queued: int = 0
+    new_cases: int = 0
+    unmatched: int = 0
+    """Imported records that are in no case and wait in no proposal."""
+    record_ids: list[int] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.already_imported:
+            return f"{self.file_name} was imported before (import {self.import_id}): nothing added"
+        return (
+            f"{self.file_name}: {self.rows_read:,} rows read, {self.imported:,} imported, "
+            f"{self.quarantined:,} quarantined"
+            + (f", {self.skipped:,} already imported by an earlier run" if self.skipped else "")
+            + f"; {self.linked:,} linked to cases, {self.queued:,} queued for review, "
+            f"{self.new_cases:,} new cases opened, {self.unmatched:,} in no case"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "record_ids"}
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _done_rows(uow: UnitOfWork, result: ImportResult) -> set[int]:
+    records = uow.session.scalars(
+        select(RecordRow.source_row).where(RecordRow.source_id == result.source_id)
+    )
+    quarantined = uow.session.scalars(
+        select(QuarantineRow.source_row).where(QuarantineRow.import_id == result.import_id)
+    )
+    return {n for n in records if n is not None} | set(quarantined)
+
+
+def write_rows(
+    registry: Registry,
+    actor: Actor,
+    table: Table,
+    columns: list[ColumnMapping],
+    result: ImportResult,
+    batch_rows: int,
+    progress: Progress,
+    workers: int,
+) -> None:
+    with registry.uow(actor, write=False) as uow:
+        done = _done_rows(uow, result)
+    result.skipped = len(done)
+
+    def batches() -> Iterator[list[tuple[int, list[Any]]]]:
+        batch: list[tuple[int, list[Any]]] = []
+        for number, cells in table.rows:
+            result.rows_read += 1
+            if number in done:
+                continue
+            batch.append((number, cells))
+            if len(batch) >= batch_rows:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    prepare_one = partial(
+        _prepare_batch, columns, result.source_id, result.import_id, actor.username
+    )
+    for prepared in _in_order(prepare_one, batches(), workers):
+        _write_batch(registry, actor, result, prepared)
+        progress("import", result.rows_read, 0)
+    progress("import", result.rows_read, result.rows_read)
+
+
+def _in_order(
+    work: Callable[[list[tuple[int, list[Any]]]], _Batch],
+    batches: Iterator[list[tuple[int, list[Any]]]],
+    workers: int,
+) -> Iterator[_Batch]:
+    """``work`` on each batch, in order: here, or in ``workers`` processes with a
+    few batches in flight (never the whole file)."""
+    if workers <= 1:
+        yield from map(work, batches)
+        return
+    prepare({"full_name": "Коваленко Олександр"})  # load the name data once, before forking
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: deque[Future[_Batch]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(work, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+@dataclass
+class _Batch:
+    """A batch of rows read, checked and keyed, ready to be written."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Each record's ``record_keys`` rows (their record id is set on writing)."""
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _prepare_batch(
+    columns: list[ColumnMapping],
+    source_id: int,
+    import_id: int,
+    username: str,
+    rows: list[tuple[int, list[Any]]],
+) -> _Batch:
+    """Read, check and key a batch of rows (pure: runs in a worker process too)."""
+    out = _Batch()
+    for number, cells in rows:
+        raw, values = row_cells(columns, cells)
+        data, errors = check_row(values)
+        if data is None:
+            out.quarantined.append(
+                {"import_id": import_id, "source_row": number, "raw": raw,
+                 "values": raw_copy(values), "errors": errors, "status": "open"}
+            )  # fmt: skip
+            continue
+        external = values.get(EXTERNAL_ID)
+        record = {
+            "source_id": source_id, "source_row": number,
+            "external_id": str(external)[:200] if external is not None else None,
+            "raw": raw, "birth_year": birth_year(data.birth_date), "created_by": username,
+            **data.as_dict(),
+        }  # fmt: skip
+        out.records.append(record)
+        out.keys.append(index_rows(0, record))
+    return out
+
+
+def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: _Batch) -> None:
+    """One transaction: the batch's records, their keys and the quarantined
+    rows, or nothing.  Written in bulk, audited row by row."""
+    with registry.uow(actor) as uow:
+        with uow.action("import.rows"):
+            ids = uow.insert_many(RecordRow, batch.records, key="source_row")
+            uow.insert_index_rows(
+                RecordKeyRow,
+                ("record_id", "key", "prepared"),
+                (
+                    (record_id, key["key"], key["prepared"])
+                    for record_id, rows in zip(ids, batch.keys, strict=True)
+                    for key in rows
+                ),
+            )
+            uow.insert_many(QuarantineRow, batch.quarantined, key="source_row")
+            row = uow.session.get_one(ImportRow, result.import_id)
+            row.rows_imported += len(batch.records)
+            row.rows_quarantined += len(batch.quarantined)
+        uow.commit()
+    result.imported += len(batch.records)
+    result.quarantined += len(batch.quarantined)

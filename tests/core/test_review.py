@@ -7,14 +7,15 @@ import pytest
 from sqlalchemy import select
 
 from homeward.config import Settings
+from homeward.domain.model import Category
 from homeward.domain.roles import Actor, Role
 from homeward.domain.status import Status
 from homeward.errors import Conflict, Forbidden, Invalid
 from homeward.linkage.model import MatchModel, default_model
-from homeward.services import review
+from homeward.services import review, triage
 from homeward.services.registry_app import Registry
 from homeward.services.review import Action, Outcome, ReviewStatus, Thresholds
-from homeward.storage.tables import AuditRow, DecisionRow
+from homeward.storage.tables import AuditRow, DecisionRow, MatchCandidateRow
 from tests.factories import make_child, make_record
 
 WORKER = Actor(username="olena", role=Role.CASE_WORKER, user_id=1)
@@ -294,3 +295,74 @@ def test_a_verifier_accepts_a_record_for_a_case(registry: Registry) -> None:
         uow.commit()
     with registry.uow(write=False) as uow:
         assert uow.repos.records.get(record_id).child_id == child.id
+
+
+# --- reports sent through the public form -----------------------------------------
+
+FORGED = {"given_name": "Олександр", "family_name": "Коваленко", "patronymic": "Сергійович",
+          "sex": "m", "birth_date": "2012-03-04", "reporter_name": "Іван Петренко",
+          "reporter_contact": "+380 67 000 00 00"}  # fmt: skip
+"""A public report that gives the child of ``DEFAULT_RECORD`` exactly, as far
+as the form asks: anyone who knows a child's name and birth date can send it."""
+
+
+def _public_report(registry: Registry, **fields: str) -> int:
+    with registry.uow(triage.PUBLIC_FORM_ACTOR) as uow:
+        received = triage.receive_public_report(uow, {**FORGED, **fields}, consent=True)
+        uow.commit()
+        return received.record_id
+
+
+def _proposed_records(registry: Registry) -> set[int | None]:
+    with registry.uow(write=False) as uow:
+        return set(uow.session.scalars(select(MatchCandidateRow.record_id)))
+
+
+def test_a_waiting_public_report_is_never_proposed_nor_linked_unasked(registry: Registry) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    report = _public_report(registry)
+    # the same values from a case worker's report: linked at once, so the public
+    # report would be too if it took part
+    fields = {k: v for k, v in FORGED.items() if not k.startswith("reporter")}
+    typed = _loose_record(registry, **fields, birth_place="", mother_name="")
+    with registry.uow(WORKER) as uow:
+        alone = review.propose_for_record(uow, report)
+        imported = review.match_records(uow, [report])
+        scanned = review.scan_registry(uow)
+        uow.commit()
+    assert sum(alone.outcomes.values()) == 0 and alone.candidate_pairs == 0
+    assert sum(imported.outcomes.values()) == 0 and imported.records == 0
+    assert scanned.outcomes[Outcome.AUTO_LINKED] == 1 and scanned.records == 2
+    assert _proposed_records(registry) == {typed}
+    with registry.uow(WORKER, write=False) as uow:
+        assert uow.repos.records.get(typed).child_id == child.id
+        assert uow.repos.records.get(report).child_id is None
+        assert [i.record.id for i in triage.waiting(uow)] == [report]
+
+
+def test_a_public_report_takes_part_once_triaged_and_never_once_rejected(
+    registry: Registry,
+) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    opened, rejected = _public_report(registry), _public_report(registry, notes="again")
+    with registry.uow(WORKER) as uow:
+        new_case = triage.open_case(uow, opened, category=Category.MISSING, reason="the mother")
+        triage.reject(uow, rejected, reason="sent by a stranger who could not say who he is")
+        uow.commit()
+    with registry.uow(VERIFIER) as uow:
+        summary = review.scan_registry(uow)
+        uow.commit()
+    assert summary.records == 2 and summary.outcomes[Outcome.QUEUED] == 1
+    with registry.uow(VERIFIER, write=False) as uow:
+        [item] = review.queue(uow)
+    assert (item.kind, item.child_id, item.other_child_id) == ("cases", child.id, new_case.id)
+    with registry.uow(WORKER) as uow:
+        review.propose_for_record(uow, rejected)
+        uow.commit()
+    assert _proposed_records(registry) == {None}
+    with registry.uow(write=False) as uow:
+        assert uow.repos.records.get(rejected).child_id is None

@@ -15,11 +15,11 @@ from homeward.linkage.model import default_model
 from homeward.linkage.prepare import prepare
 from homeward.linkage.scoring import score_pair
 from homeward.linkage.search import PREPARED_KEY, record_values, search
-from homeward.services import accounts, cases, merging
+from homeward.services import accounts, cases, merging, triage
 from homeward.services.registry_app import Registry
 from homeward.storage.tables import AuditRow, RecordKeyRow, RecordRow, SourceRow
 from homeward.storage.uow import UnitOfWork
-from tests.factories import make_child, make_record, make_source
+from tests.factories import DEFAULT_RECORD, make_child, make_record, make_source
 
 WORKER = Actor(username="olena", role=Role.CASE_WORKER, user_id=1)
 
@@ -131,8 +131,8 @@ def test_a_partner_finds_only_its_own_organisations_cases(registry: Registry) ->
         uow.commit()
     partner_a = Actor(username="a", role=Role.PARTNER, organisation_id=ngo.id)
     partner_b = Actor(username="b", role=Role.PARTNER, organisation_id=other.id)
-    with registry.uow(partner_a) as uow:
-        record = make_record(uow)
+    with registry.uow(partner_a) as uow:  # its own report, in a case of its own
+        record = make_record(uow, make_source(uow, organisation_id=ngo.id))
         child = cases.open_case(uow, category=cases.Category.MISSING, record_ids=[record.id])
         uow.commit()
     typed = {"given_name": "Олександр", "family_name": "Коваленко", "birth_date": "2012-03-04"}
@@ -242,3 +242,76 @@ def test_a_record_filed_without_prepared_values_is_prepared_at_search(registry: 
         found = search(uow, {"full_name": "Aleksandr Kovalenko", "birth_date": "04.03.2012"})
     assert found[0].child_id == oleksandr
     assert found[0].probability > 0.9
+
+
+# --- reports sent through the public form -----------------------------------------
+
+FORGED = {"given_name": "Олександр", "family_name": "Коваленко", "patronymic": "Сергійович",
+          "sex": "m", "birth_date": "04.03.2012", "reporter_name": "Іван Петренко",
+          "reporter_contact": "+380 67 000 00 00"}  # fmt: skip
+"""A public report that copies the child of ``DEFAULT_RECORD`` exactly."""
+
+
+def _public_report(registry: Registry, **fields: str) -> int:
+    with registry.uow(triage.PUBLIC_FORM_ACTOR) as uow:
+        received = triage.receive_public_report(uow, {**FORGED, **fields}, consent=True)
+        uow.commit()
+        return received.record_id
+
+
+def test_a_public_report_waiting_for_triage_is_no_candidate(registry: Registry) -> None:
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    report = _public_report(registry)
+    typed = {k: FORGED[k] for k in ("given_name", "family_name", "birth_date")}
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, typed)
+        for_triage = search(uow, typed, include_untriaged=True)
+    assert [(c.child_id, c.record_id) for c in found] == [(child.id, found[0].record_id)]
+    assert found[0].record_id != report
+    assert (None, report) in [(c.child_id, c.record_id) for c in for_triage]
+
+
+def test_a_rejected_public_report_is_no_candidate(registry: Registry) -> None:
+    report = _public_report(registry)
+    with registry.uow(WORKER) as uow:
+        triage.reject(uow, report, reason="a test sent by a journalist")
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        assert search(uow, dict(DEFAULT_RECORD)) == []
+
+
+def test_a_public_report_linked_by_triage_is_found_with_its_case(registry: Registry) -> None:
+    with registry.uow() as uow:  # the case knows him by name and year only
+        child = make_child(uow, patronymic=None, birth_date="2012", mother_name=None)
+        uow.commit()
+    report = _public_report(registry)
+    typed = {k: FORGED[k] for k in ("given_name", "family_name", "patronymic", "birth_date")}
+    with registry.uow(WORKER, write=False) as uow:
+        [before] = search(uow, typed)
+    assert before.child_id == child.id and before.records_matched == 1
+    with registry.uow(WORKER) as uow:
+        triage.link(uow, report, child.id, reason="the mother confirmed it by telephone")
+        uow.commit()
+    with registry.uow(WORKER, write=False) as uow:
+        [after] = search(uow, typed)
+    assert (after.child_id, after.record_id, after.records_matched) == (child.id, report, 2)
+    assert after.probability > before.probability
+
+
+def test_waiting_public_reports_cannot_push_a_child_out_of_the_search(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(5):  # sent from five addresses, each the child as the form takes him
+        _public_report(registry, notes=f"copy {n}")
+    with registry.uow() as uow:  # registered after them: ties rank the reports first
+        child = make_child(uow)
+        uow.commit()
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 3)
+    typed = {k: FORGED[k] for k in ("given_name", "family_name", "patronymic", "birth_date")}
+    with registry.uow(WORKER, write=False) as uow:
+        found = search(uow, typed)
+        flooded = search(uow, typed, include_untriaged=True)
+    assert [c.child_id for c in found] == [child.id]
+    assert len(flooded) == 3 and child.id not in [c.child_id for c in flooded]

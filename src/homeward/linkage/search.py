@@ -21,6 +21,12 @@ record, and only the children returned are explained (:func:`score_pair`, the
 same weight; a small query reads their values as written).
 The case a record belongs to is read from the record at search time, so links,
 merges and splits keep the index current.
+
+A report sent through the public form that is in no case (waiting for triage,
+or rejected) is never a candidate: anyone can send one, so it takes part in
+matching only once a case worker has linked it or opened a case with it.  Only
+the triage page asks for them (``include_untriaged``), to show a case worker
+the other waiting reports that may be the same child.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Connection,
     Float,
     Integer,
@@ -43,13 +50,15 @@ from sqlalchemy import (
     case,
     column,
     delete,
+    exists,
     func,
     insert,
     select,
     table,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from homeward.domain.model import SourceKind
 from homeward.domain.record import RECORD_FIELD_NAMES
 from homeward.domain.roles import Permission
 from homeward.linkage.model import MatchModel, default_model
@@ -62,7 +71,7 @@ from homeward.linkage.scoring import (
     score_pair,
     score_pairs,
 )
-from homeward.storage.tables import ChildRow, RecordKeyRow, RecordRow
+from homeward.storage.tables import ChildRow, RecordKeyRow, RecordRow, SourceRow
 from homeward.storage.uow import UnitOfWork
 
 MAX_KEY_LENGTH = 200
@@ -219,18 +228,48 @@ def _sizes_statement() -> Select[str, int]:
     )
 
 
-@lru_cache(maxsize=256)
-def _candidates_statement(keys: int) -> Select[int, int | None, str, int | None, str | None]:
-    """Parameters ``k0``, ``w0``, ``k1``, ``w1``... (a key and its weight) and ``cap``."""
+def untriaged_public_report(
+    record_id: ColumnElement[int] | InstrumentedAttribute[int],
+) -> ColumnElement[bool]:
+    """Whether a record is a report sent through the public form that is in no
+    case: waiting for triage, or rejected.  Nobody has vouched for it yet, so it
+    takes no part in matching (neither this search nor the review scan).
+
+    Asked record by record (a correlated ``EXISTS``, two primary-key look-ups):
+    gathering every such record first would read all the records in no case at
+    every search."""
+    record, source = aliased(RecordRow), aliased(SourceRow)
+    return exists().where(
+        record.id == record_id,
+        record.child_id.is_(None),
+        source.id == record.source_id,
+        source.kind == SourceKind.PUBLIC_REPORT.value,
+    )
+
+
+@lru_cache(maxsize=512)
+def _candidates_statement(
+    keys: int, include_untriaged: bool = False
+) -> Select[int, int | None, str, int | None, str | None]:
+    """Parameters ``k0``, ``w0``, ``k1``, ``w1``... (a key and its weight) and ``cap``.
+
+    Untriaged public reports are left out before the records are ranked and
+    capped, so however many of them share a child's keys they cannot push the
+    child's records out of the :data:`MAX_CANDIDATES` scored."""
     weight = case(
         *((bindparam(f"k{i}"), bindparam(f"w{i}", type_=Float)) for i in range(keys)),
         value=RecordKeyRow.key,
         else_=0.0,
     )
     shared = func.sum(weight).label("shared")
+    wanted: list[ColumnElement[bool]] = [
+        RecordKeyRow.key.in_([bindparam(f"k{i}") for i in range(keys)])
+    ]
+    if not include_untriaged:
+        wanted.append(~untriaged_public_report(RecordKeyRow.record_id))
     ranked = (
         select(RecordKeyRow.record_id, shared)
-        .where(RecordKeyRow.key.in_([bindparam(f"k{i}") for i in range(keys)]))
+        .where(*wanted)
         .group_by(RecordKeyRow.record_id)
         .order_by(shared.desc(), RecordKeyRow.record_id)
         .limit(bindparam("cap", type_=Integer))
@@ -265,12 +304,15 @@ def _key_weights(uow: UnitOfWork, keys: Sequence[str]) -> dict[str, float]:
     return {k: math.log(SCALE / n) for k, n in chosen.items()}
 
 
-def _candidates(uow: UnitOfWork, weights: Mapping[str, float]) -> list[_Found]:
+def _candidates(
+    uow: UnitOfWork, weights: Mapping[str, float], *, include_untriaged: bool = False
+) -> list[_Found]:
     """The best-ranked records, best first (query 2: the keys joined with the records)."""
     params: dict[str, Any] = {"cap": MAX_CANDIDATES}
     for i, (key, weight) in enumerate(sorted(weights.items())):
         params[f"k{i}"], params[f"w{i}"] = key, weight
-    rows = uow.session.connection().execute(_candidates_statement(len(weights)), params).all()
+    statement = _candidates_statement(len(weights), include_untriaged)
+    rows = uow.session.connection().execute(statement, params).all()
     unfiled = [row[0] for row in rows if row[-1] is None]
     missing = {  # filed before prepared values were kept: prepared here
         record_id: field_values(record)
@@ -314,13 +356,16 @@ def search(
     model: MatchModel | None = None,
     limit: int = 10,
     min_probability: float = 0.01,
+    include_untriaged: bool = False,
 ) -> list[Candidate]:
     """The best candidate children for a typed record, best first.
 
     ``values``: the record as typed (field names as in a registry record or
     the columns of ``homeward link``).  A record that is not yet linked to a
-    case is a candidate of its own (``child_id`` None).  Partners see only
-    their organisation's cases.
+    case is a candidate of its own (``child_id`` None), except a report sent
+    through the public form (:func:`untriaged_public_report`): those are
+    candidates only with ``include_untriaged``, which the triage of public
+    reports alone asks for.  Partners see only their organisation's cases.
     """
     uow.actor.require(Permission.READ_CASES)
     model = model or default_model()
@@ -329,7 +374,7 @@ def search(
     if not keys:
         return []
     weights = _key_weights(uow, keys)
-    found = _candidates(uow, weights) if weights else []
+    found = _candidates(uow, weights, include_untriaged=include_untriaged) if weights else []
     if not found:
         return []
     table = ValueTable([typed.values, *(row.values for row in found)])

@@ -18,6 +18,11 @@ retraining).
 
 Every proposal and decision is a change of a ``match_candidates`` row, so the
 audit trail has each of them with who, when and why.
+
+A report sent through the public form takes no part until a case worker has
+triaged it (:mod:`homeward.services.triage`): while it is in no case it is not
+scanned, not proposed and never linked unasked, so a forged report cannot be
+attached to a real child's case.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from typing import Any
 from sqlalchemy import select
 
 from homeward.config import Settings
+from homeward.domain.model import SourceKind
 from homeward.domain.record import RECORD_FIELD_NAMES
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
@@ -39,7 +45,7 @@ from homeward.errors import Conflict, Invalid
 from homeward.linkage.batch import link
 from homeward.linkage.model import MatchModel, default_model
 from homeward.linkage.scoring import FieldExplanation, ScoredPair, score_pair
-from homeward.linkage.search import record_values, search
+from homeward.linkage.search import record_values, search, untriaged_public_report
 from homeward.services.cases import _require_reason, get_child, link_record, unlink_record
 from homeward.services.merging import merge_children, unmerge
 from homeward.storage.tables import ChildRow, DecisionRow, MatchCandidateRow, RecordRow, utcnow
@@ -235,11 +241,14 @@ def propose_for_record(
     A record in no case is proposed for the cases it may describe (and linked
     to one at once if that one alone reaches the auto-link threshold); a record
     already in a case proposes its case and the others as possible duplicates.
+    A public report in no case proposes nothing: it waits for triage.
     """
     uow.actor.require(Permission.CREATE_RECORDS)
     model = model or default_model()
     thresholds = thresholds or Thresholds()
     record = uow.repos.records.get(record_id)
+    if record.child_id is None and _is_public_report(uow, record):
+        return Summary()
     candidates = [
         c
         for c in search(
@@ -275,6 +284,10 @@ def propose_for_record(
             )
         )  # fmt: skip
     return summary
+
+
+def _is_public_report(uow: UnitOfWork, record: RecordRow) -> bool:
+    return uow.repos.sources.get(record.source_id).kind == SourceKind.PUBLIC_REPORT.value
 
 
 ScanProgress = Callable[[str, int, int], None]
@@ -394,12 +407,16 @@ class _Stored:
 
 
 def _registry_records(uow: UnitOfWork) -> list[_Stored]:
-    """Every record that counts: in no case, or in a case that was not merged away."""
+    """Every record that counts: in a case that was not merged away, or in no
+    case and not a public report waiting for triage (or rejected by it)."""
     columns = [getattr(RecordRow, name) for name in RECORD_FIELD_NAMES]
     rows = uow.session.execute(
         select(RecordRow.id, RecordRow.child_id, *columns)
         .outerjoin(ChildRow, RecordRow.child_id == ChildRow.id)
-        .where((RecordRow.child_id.is_(None)) | (ChildRow.status != Status.MERGED.value))
+        .where(
+            (RecordRow.child_id.is_(None)) | (ChildRow.status != Status.MERGED.value),
+            ~untriaged_public_report(RecordRow.id),
+        )
         .order_by(RecordRow.id)
     )
     return [

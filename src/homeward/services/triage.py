@@ -276,7 +276,9 @@ def open_report(
     _require_triage(uow.actor)
     record = _waiting_record(uow, record_id)
     item = _item(record)
-    found = search(uow, record_values(record), model=model, limit=limit * 2)
+    # other waiting public reports are candidates here only: a family often
+    # writes twice, and the case worker should see both reports side by side
+    found = search(uow, record_values(record), model=model, limit=limit * 2, include_untriaged=True)
     item.candidates = [c for c in found if c.child_id is not None][:limit]
     loose = {c.record_id: c for c in found if c.child_id is None and c.record_id != record.id}
     if loose:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from homeward.config import Settings
@@ -93,6 +94,13 @@ def page_actor(request: Request) -> Actor:
             target += "?" + request.url.query
         raise SignInNeeded(target)
     return info.actor
+
+
+async def read_form(request: Request) -> FormData:
+    """The form a browser sent, read before a route runs: routes are plain
+    functions that FastAPI runs in its thread pool, so their database work
+    never holds up the event loop (and every other request with it)."""
+    return await request.form()
 
 
 def safe_next(value: str | None) -> str:

@@ -21,8 +21,8 @@ def routers() -> list[APIRouter]:
         statistics,
     )
 
-    return [
-        module.router
-        for module in (auth, public, account, cases, reports, review, imports, lists)
-        + (facilities, statistics, audit, admin)
-    ]
+    modules = (
+        auth, public, account, cases, reports, review, imports, lists, facilities, statistics,
+        audit, admin,
+    )  # fmt: skip
+    return [module.router for module in modules]

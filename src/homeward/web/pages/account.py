@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from homeward.domain.roles import Actor
 from homeward.errors import HomewardError
 from homeward.services import accounts, administration, signin
-from homeward.web.deps import current_session, page_actor, render, state
+from homeward.web.deps import current_session, page_actor, read_form, render, state
 from homeward.web.security import SESSION_COOKIE, csrf_protect, set_cookie
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -33,15 +34,16 @@ def _account(request: Request, actor: Actor, **extra: object) -> dict[str, objec
 
 
 @router.get("/account")
-async def account_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def account_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     return render(request, "account.html", _account(request, actor))
 
 
 @router.post("/account/password")
-async def change_password(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def change_password(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     """Current password, new one twice.  The other sessions and every API token
     end; this browser stays signed in under a new cookie."""
-    form = await request.form()
     web = state(request)
     info = current_session(request)
     try:
@@ -68,15 +70,16 @@ async def change_password(request: Request, actor: Actor = Depends(page_actor)) 
 
 
 @router.get("/account/tokens")
-async def tokens_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def tokens_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     with state(request).registry.uow(actor, write=False) as uow:
         tokens = signin.api_tokens(uow)
     return render(request, "tokens.html", {"tokens": tokens, "new_token": None})
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request, actor: Actor = Depends(page_actor)) -> Response:
-    form = await request.form()
+def create_token(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     with state(request).registry.uow(actor) as uow:
         _row, token = signin.create_api_token(uow, str(form.get("label") or ""))
         uow.commit()
@@ -85,9 +88,7 @@ async def create_token(request: Request, actor: Actor = Depends(page_actor)) -> 
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(
-    request: Request, token_id: int, actor: Actor = Depends(page_actor)
-) -> Response:
+def revoke_token(request: Request, token_id: int, actor: Actor = Depends(page_actor)) -> Response:
     with state(request).registry.uow(actor) as uow:
         signin.revoke_api_token(uow, token_id)
         uow.commit()

@@ -13,7 +13,7 @@ from homeward.domain.model import OrganisationKind
 from homeward.domain.roles import Actor, Permission
 from homeward.errors import HomewardError, Invalid
 from homeward.services import administration
-from homeward.web.deps import page_actor, render, state
+from homeward.web.deps import page_actor, read_form, render, state
 from homeward.web.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -74,15 +74,16 @@ def _overview(request: Request, actor: Actor, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/admin")
-async def admin_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def admin_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.MANAGE_USERS)
     return render(request, "admin.html", _overview(request, actor))
 
 
 @router.post("/admin/users")
-async def create_user(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def create_user(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     actor.require(Permission.MANAGE_USERS)
-    form = await request.form()
     values = {k: _text(form, k) for k in ("username", "display_name", "role", "email")}
     values["organisation_id"] = _text(form, "organisation_id")
     try:
@@ -104,9 +105,10 @@ async def create_user(request: Request, actor: Actor = Depends(page_actor)) -> R
 
 
 @router.post("/admin/organisations")
-async def create_organisation(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def create_organisation(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     actor.require(Permission.MANAGE_USERS)
-    form = await request.form()
     try:
         with state(request).registry.uow(actor) as uow:
             administration.create_organisation(uow, _text(form, "name"), _text(form, "kind"))
@@ -119,11 +121,13 @@ async def create_organisation(request: Request, actor: Actor = Depends(page_acto
 
 
 @router.post("/admin/organisations/{organisation_id}")
-async def rename_organisation(
-    request: Request, organisation_id: int, actor: Actor = Depends(page_actor)
+def rename_organisation(
+    request: Request,
+    organisation_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     actor.require(Permission.MANAGE_USERS)
-    form = await request.form()
     try:
         with state(request).registry.uow(actor) as uow:
             administration.rename_organisation(uow, organisation_id, _text(form, "name"))
@@ -153,18 +157,21 @@ def _user_page(
 
 
 @router.get("/admin/users/{user_id}")
-async def user_page(request: Request, user_id: int, actor: Actor = Depends(page_actor)) -> Response:
+def user_page(request: Request, user_id: int, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.MANAGE_USERS)
     return _user_page(request, actor, user_id)
 
 
 @router.post("/admin/users/{user_id}/{what}")
-async def change_user(
-    request: Request, user_id: int, what: str, actor: Actor = Depends(page_actor)
+def change_user(
+    request: Request,
+    user_id: int,
+    what: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     """One change to a user: role, disable, enable, unlock, password, two-factor."""
     actor.require(Permission.MANAGE_USERS)
-    form = await request.form()
     new_password = None
     try:
         with state(request).registry.uow(actor) as uow:

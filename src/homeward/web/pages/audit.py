@@ -30,7 +30,7 @@ def _day(value: str, field: str) -> date | None:
 
 
 @router.get("/audit")
-async def audit_page(
+def audit_page(
     request: Request,
     table: str = "",
     who: str = "",
@@ -69,7 +69,7 @@ async def audit_page(
 
 
 @router.get("/audit/{seq}")
-async def audit_entry(request: Request, seq: int, actor: Actor = Depends(page_actor)) -> Response:
+def audit_entry(request: Request, seq: int, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.READ_AUDIT)
     with state(request).registry.uow(actor, write=False) as uow:
         entry = administration.audit_entry(uow, seq)
@@ -77,7 +77,7 @@ async def audit_entry(request: Request, seq: int, actor: Actor = Depends(page_ac
 
 
 @router.post("/audit/verify")
-async def verify(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def verify(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     """Walk the whole chain.  A POST, so no link prefetcher starts the walk."""
     actor.require(Permission.READ_AUDIT)
     with state(request).registry.uow(actor, write=False) as uow:

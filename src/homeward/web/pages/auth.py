@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from homeward.services import signin
 from homeward.web import i18n
-from homeward.web.deps import current_session, render, safe_next, state
+from homeward.web.deps import current_session, read_form, render, safe_next, state
 from homeward.web.security import (
     LANGUAGE_COOKIE,
     PRESESSION_COOKIE,
@@ -31,7 +32,7 @@ def _throttled(request: Request, template: str, context: dict[str, object]) -> R
 
 
 @router.get("/signin")
-async def signin_page(request: Request, next: str = "/") -> Response:
+def signin_page(request: Request, next: str = "/") -> Response:
     info = current_session(request)
     if info is not None and info.active:
         return RedirectResponse(safe_next(next), status_code=303)
@@ -39,8 +40,7 @@ async def signin_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/signin")
-async def signin_submit(request: Request) -> Response:
-    form = await request.form()
+def signin_submit(request: Request, form: FormData = Depends(read_form)) -> Response:
     web = state(request)
     username = _form_text(form, "username")
     next_path = safe_next(_form_text(form, "next"))
@@ -67,7 +67,7 @@ async def signin_submit(request: Request) -> Response:
 
 
 @router.get("/signin/code")
-async def code_page(request: Request, next: str = "/") -> Response:
+def code_page(request: Request, next: str = "/") -> Response:
     info = current_session(request)
     if info is None:
         return RedirectResponse("/signin", status_code=303)
@@ -77,8 +77,7 @@ async def code_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/signin/code")
-async def code_submit(request: Request) -> Response:
-    form = await request.form()
+def code_submit(request: Request, form: FormData = Depends(read_form)) -> Response:
     web = state(request)
     token = request.cookies.get(SESSION_COOKIE, "")
     next_path = safe_next(_form_text(form, "next"))
@@ -111,7 +110,7 @@ async def code_submit(request: Request) -> Response:
 
 
 @router.post("/signout")
-async def signout(request: Request) -> Response:
+def signout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with state(request).registry.uow(signin.SIGN_IN_ACTOR) as uow:
@@ -123,7 +122,7 @@ async def signout(request: Request) -> Response:
 
 
 @router.get("/language/{code}")
-async def choose_language(request: Request, code: str, next: str = "/") -> Response:
+def choose_language(request: Request, code: str, next: str = "/") -> Response:
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in i18n.LANGUAGES:
         set_cookie(request, response, LANGUAGE_COOKIE, code, max_age=3600 * 24 * 365)

@@ -16,7 +16,7 @@ from homeward.errors import Invalid
 from homeward.linkage.search import search
 from homeward.services import assignments, case_view, cases, merging, worklist
 from homeward.storage.uow import UnitOfWork
-from homeward.web.deps import language, page_actor, render, state
+from homeward.web.deps import language, page_actor, read_form, render, state
 from homeward.web.messages.cases import reason_in_ukrainian
 from homeward.web.security import csrf_protect
 
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 
 
 @router.get("/")
-async def home(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def home(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     with state(request).registry.uow(actor, write=False) as uow:
         work = worklist.my_work(uow)
     return render(request, "home.html", {"work": work})
@@ -43,17 +43,13 @@ def search_values(query: str) -> dict[str, str]:
 
 
 @router.get("/search")
-async def search_page(
-    request: Request, q: str = "", actor: Actor = Depends(page_actor)
-) -> Response:
+def search_page(request: Request, q: str = "", actor: Actor = Depends(page_actor)) -> Response:
     found = _search(request, actor, q) if q.strip() else None
     return render(request, "search.html", {"q": q, "found": found})
 
 
 @router.get("/search/results")
-async def search_results(
-    request: Request, q: str = "", actor: Actor = Depends(page_actor)
-) -> Response:
+def search_results(request: Request, q: str = "", actor: Actor = Depends(page_actor)) -> Response:
     found = _search(request, actor, q) if q.strip() else None
     return render(request, "_search_results.html", {"q": q, "found": found})
 
@@ -74,7 +70,7 @@ def _search(request: Request, actor: Actor, q: str) -> list[dict[str, object]]:
 
 
 @router.get("/cases")
-async def case_list(
+def case_list(
     request: Request, page: int = 1, mine: bool = False, actor: Actor = Depends(page_actor)
 ) -> Response:
     """Cases newest first, 50 a page; ``mine``: only those assigned to me."""
@@ -91,9 +87,7 @@ async def case_list(
 
 
 @router.get("/cases/{case_number}")
-async def case_page(
-    request: Request, case_number: str, actor: Actor = Depends(page_actor)
-) -> Response:
+def case_page(request: Request, case_number: str, actor: Actor = Depends(page_actor)) -> Response:
     web = state(request)
     with web.registry.uow(actor) as uow:
         child_id, current_number = worklist.case_id(uow, case_number)
@@ -142,7 +136,7 @@ def _other_case(uow: UnitOfWork, child_id: int, other_number: str) -> tuple[int,
 
 
 @router.get("/cases/{case_number}/merge")
-async def merge_page(
+def merge_page(
     request: Request, case_number: str, other: str = "", actor: Actor = Depends(page_actor)
 ) -> Response:
     """Two cases side by side before a merge: which number stays, and why."""
@@ -163,10 +157,14 @@ async def merge_page(
 
 
 @router.post("/cases/{case_number}/merge")
-async def merge(request: Request, case_number: str, actor: Actor = Depends(page_actor)) -> Response:
+def merge(
+    request: Request,
+    case_number: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
+) -> Response:
     """Merge two cases of one child; the form names the case that stays."""
     actor.require(Permission.MERGE_CASES)
-    form = await request.form()
     with state(request).registry.uow(actor) as uow:
         child_id, _ = worklist.case_id(uow, case_number)
         other_id, _ = _other_case(uow, child_id, _text(form, "other"))
@@ -183,9 +181,7 @@ async def merge(request: Request, case_number: str, actor: Actor = Depends(page_
 
 
 @router.get("/cases/{case_number}/merged")
-async def merged_page(
-    request: Request, case_number: str, actor: Actor = Depends(page_actor)
-) -> Response:
+def merged_page(request: Request, case_number: str, actor: Actor = Depends(page_actor)) -> Response:
     """A case merged into another: where it went, and the undo."""
     with state(request).registry.uow(actor, write=False) as uow:
         child, merge = case_view.merged_case(uow, case_number)
@@ -194,12 +190,14 @@ async def merged_page(
 
 
 @router.post("/cases/{case_number}/unmerge")
-async def unmerge(
-    request: Request, case_number: str, actor: Actor = Depends(page_actor)
+def unmerge(
+    request: Request,
+    case_number: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     """Undo a merge into this case: the merged case comes back as it was."""
     actor.require(Permission.MERGE_CASES)
-    form = await request.form()
     decision = _text(form, "decision")
     if not decision.isdigit():
         raise Invalid("merge: choose the merge to undo")
@@ -214,10 +212,14 @@ async def unmerge(
 
 
 @router.post("/cases/{case_number}/split")
-async def split(request: Request, case_number: str, actor: Actor = Depends(page_actor)) -> Response:
+def split(
+    request: Request,
+    case_number: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
+) -> Response:
     """The ticked records describe another child: they leave for a case of their own."""
     actor.require(Permission.MERGE_CASES)
-    form = await request.form()
     chosen = [int(v) for v in form.getlist("record") if isinstance(v, str) and v.isdigit()]
     with state(request).registry.uow(actor) as uow:
         child_id, _ = worklist.case_id(uow, case_number)
@@ -228,12 +230,14 @@ async def split(request: Request, case_number: str, actor: Actor = Depends(page_
 
 
 @router.post("/cases/{case_number}/assign")
-async def assign(
-    request: Request, case_number: str, actor: Actor = Depends(page_actor)
+def assign(
+    request: Request,
+    case_number: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     """Give the case to a case worker, or take it back (an empty choice)."""
     actor.require(Permission.EDIT_CASES)
-    form = await request.form()
     chosen = _text(form, "assignee")
     with state(request).registry.uow(actor) as uow:
         child_id, number = worklist.case_id(uow, case_number)
@@ -248,10 +252,12 @@ async def assign(
 
 
 @router.post("/cases/{case_number}/status")
-async def move_status(
-    request: Request, case_number: str, actor: Actor = Depends(page_actor)
+def move_status(
+    request: Request,
+    case_number: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     target, _, detail = str(form.get("move") or "").partition("/")
     try:
         status = Status(target)

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from homeward.domain.roles import Actor, Permission
 from homeward.errors import HomewardError
 from homeward.services import facilities
-from homeward.web.deps import language, page_actor, render, state
+from homeward.web.deps import language, page_actor, read_form, render, state
 from homeward.web.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -51,14 +51,14 @@ def _list(request: Request, actor: Actor, q: str, page: int) -> dict[str, Any]:
 
 
 @router.get("/facilities")
-async def facility_list(
+def facility_list(
     request: Request, q: str = "", page: int = 1, actor: Actor = Depends(page_actor)
 ) -> Response:
     return render(request, "facilities.html", _list(request, actor, q, page))
 
 
 @router.get("/facilities/results")
-async def facility_results(
+def facility_results(
     request: Request, q: str = "", page: int = 1, actor: Actor = Depends(page_actor)
 ) -> Response:
     """The list alone, for search as you type."""
@@ -81,16 +81,18 @@ def _form(
 
 
 @router.get("/facilities/new")
-async def new_facility(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def new_facility(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.MANAGE_FACILITIES)
     values = {"kind": "camp", "country": "RU"}
     return render(request, "facility_form.html", _form(request, values, None))
 
 
 @router.post("/facilities")
-async def add_facility(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def add_facility(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     actor.require(Permission.MANAGE_FACILITIES)
-    values = _form_values(await request.form())
+    values = _form_values(form)
     try:
         with state(request).registry.uow(actor) as uow:
             row = facilities.create_facility(uow, values)
@@ -102,7 +104,7 @@ async def add_facility(request: Request, actor: Actor = Depends(page_actor)) -> 
 
 
 @router.get("/facilities/{facility_id}")
-async def facility_page(
+def facility_page(
     request: Request, facility_id: int, actor: Actor = Depends(page_actor)
 ) -> Response:
     with state(request).registry.uow(actor, write=False) as uow:
@@ -112,7 +114,7 @@ async def facility_page(
 
 
 @router.get("/facilities/{facility_id}/edit")
-async def edit_facility(
+def edit_facility(
     request: Request, facility_id: int, actor: Actor = Depends(page_actor)
 ) -> Response:
     actor.require(Permission.MANAGE_FACILITIES)
@@ -122,11 +124,14 @@ async def edit_facility(
 
 
 @router.post("/facilities/{facility_id}")
-async def save_facility(
-    request: Request, facility_id: int, actor: Actor = Depends(page_actor)
+def save_facility(
+    request: Request,
+    facility_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     actor.require(Permission.MANAGE_FACILITIES)
-    values = _form_values(await request.form())
+    values = _form_values(form)
     try:
         with state(request).registry.uow(actor) as uow:
             facilities.update_facility(uow, facility_id, values)

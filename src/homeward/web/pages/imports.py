@@ -18,7 +18,7 @@ from homeward.errors import HomewardError, Invalid
 from homeward.io.headers import IMPORT_FIELDS
 from homeward.services import imports, review
 from homeward.web import uploads
-from homeward.web.deps import page_actor, render, state
+from homeward.web.deps import page_actor, read_form, render, state
 from homeward.web.security import csrf_protect
 
 router = APIRouter()
@@ -114,9 +114,7 @@ def _order_fields(form: FormData) -> dict[str, Any]:
 
 
 @_pages.get("/imports")
-async def list_page(
-    request: Request, page: int = 1, actor: Actor = Depends(page_actor)
-) -> Response:
+def list_page(request: Request, page: int = 1, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.IMPORT_FILES)
     page = max(1, page)
     web = state(request)
@@ -136,7 +134,7 @@ async def list_page(
 
 
 @_pages.get("/imports/new")
-async def new_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def new_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.IMPORT_FILES)
     return render(request, "import_new.html", {"values": {}, **_labels(request)})
 
@@ -229,12 +227,12 @@ def _job_context(request: Request, actor: Actor, job_id: str) -> dict[str, Any]:
 
 
 @_pages.get("/imports/jobs/{job_id}")
-async def job_page(request: Request, job_id: str, actor: Actor = Depends(page_actor)) -> Response:
+def job_page(request: Request, job_id: str, actor: Actor = Depends(page_actor)) -> Response:
     return render(request, "import_job.html", _job_context(request, actor, job_id))
 
 
 @_pages.get("/imports/jobs/{job_id}/status")
-async def job_status(request: Request, job_id: str, actor: Actor = Depends(page_actor)) -> Response:
+def job_status(request: Request, job_id: str, actor: Actor = Depends(page_actor)) -> Response:
     """The progress fragment htmx polls every 2 s; once done it polls no more."""
     return render(request, "import_job_status.html", _job_context(request, actor, job_id))
 
@@ -243,9 +241,7 @@ async def job_status(request: Request, job_id: str, actor: Actor = Depends(page_
 
 
 @_pages.get("/imports/{import_id:int}")
-async def detail_page(
-    request: Request, import_id: int, actor: Actor = Depends(page_actor)
-) -> Response:
+def detail_page(request: Request, import_id: int, actor: Actor = Depends(page_actor)) -> Response:
     web = state(request)
     with web.registry.uow(actor, write=False) as uow:
         row = imports.get_import(uow, import_id)
@@ -322,7 +318,7 @@ def _correctable(values: dict[str, Any], errors: list[str]) -> list[str]:
 
 
 @_pages.get("/imports/{import_id:int}/quarantine")
-async def quarantine_page(
+def quarantine_page(
     request: Request,
     import_id: int,
     status: str = "open",
@@ -338,11 +334,14 @@ async def quarantine_page(
 
 
 @_pages.post("/imports/{import_id:int}/quarantine/{quarantine_id:int}/correct")
-async def correct(
-    request: Request, import_id: int, quarantine_id: int, actor: Actor = Depends(page_actor)
+def correct(
+    request: Request,
+    import_id: int,
+    quarantine_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     web = state(request)
-    form = await request.form()
     typed = {f: str(form.get(f) or "").strip() for f in IMPORT_FIELDS if f in form}
     try:
         with web.registry.uow(actor) as uow:
@@ -368,10 +367,13 @@ async def correct(
 
 
 @_pages.post("/imports/{import_id:int}/quarantine/{quarantine_id:int}/discard")
-async def discard(
-    request: Request, import_id: int, quarantine_id: int, actor: Actor = Depends(page_actor)
+def discard(
+    request: Request,
+    import_id: int,
+    quarantine_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     try:
         with state(request).registry.uow(actor) as uow:
             imports.get_quarantined(uow, import_id, quarantine_id)
@@ -392,9 +394,7 @@ async def discard(
 
 
 @_pages.get("/imports/{import_id:int}/entries")
-async def entries_page(
-    request: Request, import_id: int, actor: Actor = Depends(page_actor)
-) -> Response:
+def entries_page(request: Request, import_id: int, actor: Actor = Depends(page_actor)) -> Response:
     web = state(request)
     with web.registry.uow(actor, write=False) as uow:
         summary = uploads.summary(uow, imports.get_import(uow, import_id), live=True)

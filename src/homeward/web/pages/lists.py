@@ -24,7 +24,7 @@ from homeward.errors import HomewardError, Invalid, NotFound
 from homeward.services import answers, lists, worklist
 from homeward.services.answers import Answer
 from homeward.services.registry_app import Registry
-from homeward.web.deps import language, page_actor, render, state
+from homeward.web.deps import language, page_actor, read_form, render, state
 from homeward.web.i18n import CATEGORY_LABELS, STATUS_LABELS, Translator
 from homeward.web.security import csrf_protect
 
@@ -179,8 +179,9 @@ def new_page(request: Request, actor: Actor = Depends(page_actor)) -> Response:
 
 
 @router.post("/lists")
-async def create(request: Request, actor: Actor = Depends(page_actor)) -> Response:
-    form = await request.form()
+def create(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     criteria: dict[str, Any] = {}
     for name in ("category", "status"):
         chosen = [v for v in form.getlist(name) if isinstance(v, str) and v]
@@ -267,13 +268,12 @@ def version_page(
     return _list_page(request, actor, list_id, number=number)
 
 
-async def _act(
-    request: Request, actor: Actor, list_id: int, action: Any, *, number: int | None = None,
-    anchor: str = "",
+def _act(
+    request: Request, actor: Actor, list_id: int, action: Any, form: FormData, *,
+    number: int | None = None, anchor: str = "",
 ) -> Response:  # fmt: skip
     """Run ``action(uow, form)`` in one transaction; back to the page, or the page
     again with the refusal in words (nothing is changed then)."""
-    form = await request.form()
     lists.require_reader(actor)
     try:
         with state(request).registry.uow(actor) as uow:
@@ -289,8 +289,12 @@ async def _act(
 
 
 @router.post("/lists/{list_id}/entries/{action}")
-async def change_entry(
-    request: Request, list_id: int, action: str, actor: Actor = Depends(page_actor)
+def change_entry(
+    request: Request,
+    list_id: int,
+    action: str,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     def change(uow: Any, form: FormData) -> None:
         case_number = _text(form, "case_number")
@@ -299,21 +303,31 @@ async def change_entry(
         child_id, _number = worklist.case_id(uow, case_number)
         lists.change_child(uow, list_id, child_id, action, reason=_text(form, "reason"))
 
-    return await _act(request, actor, list_id, change, anchor="#entries")
+    return _act(request, actor, list_id, change, form, anchor="#entries")
 
 
 @router.post("/lists/{list_id}/fields")
-async def add_field(request: Request, list_id: int, actor: Actor = Depends(page_actor)) -> Response:
+def add_field(
+    request: Request,
+    list_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
+) -> Response:
     def add(uow: Any, form: FormData) -> None:
         lists.add_field(
             uow, list_id, _text(form, "field"), justification=_text(form, "justification")
         )
 
-    return await _act(request, actor, list_id, add)
+    return _act(request, actor, list_id, add, form)
 
 
 @router.post("/lists/{list_id}/approve")
-async def approve(request: Request, list_id: int, actor: Actor = Depends(page_actor)) -> Response:
+def approve(
+    request: Request,
+    list_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
+) -> Response:
     def approve_it(uow: Any, form: FormData) -> None:
         lists.approve(
             uow,
@@ -321,24 +335,32 @@ async def approve(request: Request, list_id: int, actor: Actor = Depends(page_ac
             accept_without_representative=bool(form.get("accept_without_representative")),
         )
 
-    return await _act(request, actor, list_id, approve_it)
+    return _act(request, actor, list_id, approve_it, form)
 
 
 @router.post("/lists/{list_id}/freeze")
-async def freeze(request: Request, list_id: int, actor: Actor = Depends(page_actor)) -> Response:
+def freeze(
+    request: Request,
+    list_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
+) -> Response:
     data_dir = state(request).settings.data_dir
 
     def freeze_it(uow: Any, _form: FormData) -> None:
         lists.freeze(uow, list_id, keys.load_or_create_signing_key(data_dir / "keys"))
 
-    return await _act(request, actor, list_id, freeze_it)
+    return _act(request, actor, list_id, freeze_it, form)
 
 
 @router.post("/lists/{list_id}/versions")
-async def new_version(
-    request: Request, list_id: int, actor: Actor = Depends(page_actor)
+def new_version(
+    request: Request,
+    list_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    return await _act(request, actor, list_id, lambda uow, _form: lists.new_version(uow, list_id))
+    return _act(request, actor, list_id, lambda uow, _form: lists.new_version(uow, list_id), form)
 
 
 @router.get("/lists/{list_id}/versions/{number}/download")
@@ -352,8 +374,12 @@ def download(
 
 
 @router.post("/lists/{list_id}/versions/{number}/deliveries")
-async def deliver(
-    request: Request, list_id: int, number: int, actor: Actor = Depends(page_actor)
+def deliver(
+    request: Request,
+    list_id: int,
+    number: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     def record(uow: Any, form: FormData) -> None:
         lists.deliver(
@@ -362,12 +388,16 @@ async def deliver(
             note=_text(form, "note") or None,
         )  # fmt: skip
 
-    return await _act(request, actor, list_id, record, number=number, anchor="#deliveries")
+    return _act(request, actor, list_id, record, form, number=number, anchor="#deliveries")
 
 
 @router.post("/lists/{list_id}/versions/{number}/answers")
-async def record_answer(
-    request: Request, list_id: int, number: int, actor: Actor = Depends(page_actor)
+def record_answer(
+    request: Request,
+    list_id: int,
+    number: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     def record(uow: Any, form: FormData) -> None:
         entry = _text(form, "entry_number")
@@ -382,22 +412,25 @@ async def record_answer(
             source=_text(form, "source"), detail=_text(form, "detail") or None,
         )  # fmt: skip
 
-    return await _act(request, actor, list_id, record, number=number, anchor="#answers")
+    return _act(request, actor, list_id, record, form, number=number, anchor="#answers")
 
 
 @router.post("/lists/{list_id}/versions/{number}/answers/import")
-async def import_answers(
-    request: Request, list_id: int, number: int, actor: Actor = Depends(page_actor)
+def import_answers(
+    request: Request,
+    list_id: int,
+    number: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
     """The file a mediator returned: each row's answer goes to its entry, by the
     entry number or by names and birth date; what matched nothing is shown."""
-    form = await request.form()
     lists.require_reader(actor)
     upload = form.get("file")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid("file: choose the file they returned (CSV or XLSX)")
-        data = await upload.read(MAX_UPLOAD + 1)
+        data = upload.file.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             raise Invalid(f"{upload.filename}: larger than {MAX_UPLOAD // (1024 * 1024)} MB")
         with tempfile.TemporaryDirectory() as folder:
@@ -421,10 +454,13 @@ async def import_answers(
 
 
 @router.post("/lists/{list_id}/answers/{answer_id}/confirm")
-async def confirm(
-    request: Request, list_id: int, answer_id: int, actor: Actor = Depends(page_actor)
+def confirm(
+    request: Request,
+    list_id: int,
+    answer_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     number = _text(form, "version")
     version = int(number) if number.isdigit() else None
 
@@ -432,7 +468,7 @@ async def confirm(
         answers.check_answer_of(uow, list_id, answer_id)
         answers.confirm_move(uow, answer_id, reason=_text(form, "reason"))
 
-    return await _act(request, actor, list_id, confirm_it, number=version, anchor="#answers")
+    return _act(request, actor, list_id, confirm_it, form, number=version, anchor="#answers")
 
 
 @router.get("/lists/{list_id}/versions/{number}/reconciliation")

@@ -7,13 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from homeward.domain.model import Category, Relationship
 from homeward.domain.roles import Actor
 from homeward.errors import Invalid
 from homeward.services import triage
-from homeward.web.deps import page_actor, render, state
+from homeward.web.deps import page_actor, read_form, render, state
 from homeward.web.ratelimit import public_report_limit
 from homeward.web.security import UNSAFE_METHODS, client_address, csrf_protect
 
@@ -24,7 +25,7 @@ HONEYPOT = "website"
 """A field people never see or fill; a program that fills every field does."""
 
 
-async def limit_body(request: Request) -> None:
+def limit_body(request: Request) -> None:
     """Refuse an oversized form before anything reads it."""
     if request.method not in UNSAFE_METHODS:
         return
@@ -112,12 +113,12 @@ def _form_context(
 
 
 @router.get("/report")
-async def report_form(request: Request) -> Response:
+def report_form(request: Request) -> Response:
     return render(request, "public_report.html", _form_context({}, [], False))
 
 
 @router.post("/report")
-async def report_submit(request: Request) -> Response:
+def report_submit(request: Request, form: FormData = Depends(read_form)) -> Response:
     limit = public_report_limit(request)
     address = client_address(request)
     wait = limit.retry_after(address)
@@ -126,7 +127,6 @@ async def report_submit(request: Request) -> Response:
         response = render(request, "public_limited.html", {"minutes": minutes}, status_code=429)
         response.headers["Retry-After"] = str(wait)
         return response
-    form = await request.form()
     trap = form.get(HONEYPOT)
     if isinstance(trap, str) and trap.strip():
         # A program filled the field people cannot see: thank it, keep nothing.
@@ -148,7 +148,7 @@ async def report_submit(request: Request) -> Response:
 
 
 @router.get("/triage")
-async def triage_queue(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def triage_queue(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     with state(request).registry.uow(actor, write=False) as uow:
         items = triage.waiting(uow)
         rejected = triage.rejected(uow)
@@ -159,9 +159,7 @@ async def triage_queue(request: Request, actor: Actor = Depends(page_actor)) -> 
 
 
 @router.get("/triage/{record_id}")
-async def triage_report(
-    request: Request, record_id: int, actor: Actor = Depends(page_actor)
-) -> Response:
+def triage_report(request: Request, record_id: int, actor: Actor = Depends(page_actor)) -> Response:
     web = state(request)
     with web.registry.uow(actor) as uow:
         item = triage.open_report(uow, record_id, model=web.model)
@@ -179,10 +177,12 @@ def _text(form: Any, name: str) -> str:
 
 
 @router.post("/triage/{record_id}/link")
-async def triage_link(
-    request: Request, record_id: int, actor: Actor = Depends(page_actor)
+def triage_link(
+    request: Request,
+    record_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     child_id = _text(form, "child_id")
     if not child_id.isdigit():
         raise Invalid("child_id: choose one of the cases")
@@ -193,10 +193,12 @@ async def triage_link(
 
 
 @router.post("/triage/{record_id}/new-case")
-async def triage_new_case(
-    request: Request, record_id: int, actor: Actor = Depends(page_actor)
+def triage_new_case(
+    request: Request,
+    record_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     try:
         category = Category(_text(form, "category"))
     except ValueError as err:
@@ -208,10 +210,12 @@ async def triage_new_case(
 
 
 @router.post("/triage/{record_id}/reject")
-async def triage_reject(
-    request: Request, record_id: int, actor: Actor = Depends(page_actor)
+def triage_reject(
+    request: Request,
+    record_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     with state(request).registry.uow(actor) as uow:
         triage.reject(uow, record_id, reason=_text(form, "reason"))
         uow.commit()

@@ -15,7 +15,7 @@ from homeward.domain.roles import Actor, Permission
 from homeward.errors import Invalid
 from homeward.linkage.search import search
 from homeward.services import intake, worklist
-from homeward.web.deps import page_actor, render, state
+from homeward.web.deps import page_actor, read_form, render, state
 from homeward.web.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -52,15 +52,17 @@ def report_values(form: FormData) -> dict[str, Any]:
 
 
 @router.get("/reports/new")
-async def new_report(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def new_report(request: Request, actor: Actor = Depends(page_actor)) -> Response:
     actor.require(Permission.CREATE_RECORDS)
     return render(request, "report_new.html", {"fields": REPORT_FIELDS, "values": {}})
 
 
 @router.post("/reports/candidates")
-async def live_candidates(request: Request, actor: Actor = Depends(page_actor)) -> Response:
+def live_candidates(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     actor.require(Permission.CREATE_RECORDS)
-    values = report_values(await request.form())
+    values = report_values(form)
     web = state(request)
     found: list[Any] = []
     names: dict[int, str] = {}
@@ -78,8 +80,9 @@ async def live_candidates(request: Request, actor: Actor = Depends(page_actor)) 
 
 
 @router.post("/reports")
-async def take_report(request: Request, actor: Actor = Depends(page_actor)) -> Response:
-    form = await request.form()
+def take_report(
+    request: Request, actor: Actor = Depends(page_actor), form: FormData = Depends(read_form)
+) -> Response:
     values = report_values(form)
     web = state(request)
     if not values:
@@ -107,8 +110,12 @@ async def take_report(request: Request, actor: Actor = Depends(page_actor)) -> R
 
 
 @router.post("/reports/{record_id}/link")
-async def link(request: Request, record_id: int, actor: Actor = Depends(page_actor)) -> Response:
-    form = await request.form()
+def link(
+    request: Request,
+    record_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
+) -> Response:
     child_id = int(str(form.get("child_id") or 0))
     reason = str(form.get("reason") or "")
     with state(request).registry.uow(actor) as uow:
@@ -118,10 +125,12 @@ async def link(request: Request, record_id: int, actor: Actor = Depends(page_act
 
 
 @router.post("/reports/{record_id}/new-case")
-async def new_case(
-    request: Request, record_id: int, actor: Actor = Depends(page_actor)
+def new_case(
+    request: Request,
+    record_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     try:
         category = Category(str(form.get("category") or ""))
     except ValueError as err:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from homeward.domain.roles import Actor
 from homeward.errors import Invalid
 from homeward.services import review
-from homeward.web.deps import page_actor, render, state
+from homeward.web.deps import page_actor, read_form, render, state
 from homeward.web.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -17,9 +18,7 @@ PAGE_SIZE = 50
 
 
 @router.get("/review")
-async def queue_page(
-    request: Request, page: int = 1, actor: Actor = Depends(page_actor)
-) -> Response:
+def queue_page(request: Request, page: int = 1, actor: Actor = Depends(page_actor)) -> Response:
     page = max(1, page)
     with state(request).registry.uow(actor, write=False) as uow:
         items = review.queue(uow, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
@@ -32,19 +31,19 @@ async def queue_page(
 
 
 @router.get("/review/{candidate_id}")
-async def item_page(
-    request: Request, candidate_id: int, actor: Actor = Depends(page_actor)
-) -> Response:
+def item_page(request: Request, candidate_id: int, actor: Actor = Depends(page_actor)) -> Response:
     with state(request).registry.uow(actor, write=False) as uow:
         item = review.get_item(uow, candidate_id)
     return render(request, "review_item.html", {"item": item})
 
 
 @router.post("/review/{candidate_id}")
-async def decide(
-    request: Request, candidate_id: int, actor: Actor = Depends(page_actor)
+def decide(
+    request: Request,
+    candidate_id: int,
+    actor: Actor = Depends(page_actor),
+    form: FormData = Depends(read_form),
 ) -> Response:
-    form = await request.form()
     try:
         action = review.Action(str(form.get("action") or ""))
     except ValueError as err:

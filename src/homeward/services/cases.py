@@ -45,6 +45,9 @@ def create_source(
     reliability: str = "unverified",
     note: str | None = None,
 ) -> SourceRow:
+    """A new source.  A partner's sources are always its own organisation's."""
+    if uow.actor.organisation_scoped:
+        organisation_id = uow.actor.organisation_id
     with uow.action("source.create"):
         return uow.repos.sources.add(
             SourceRow(

@@ -9,8 +9,8 @@ import pytest
 from homeward.domain.model import EventKind, Relationship
 from homeward.domain.roles import Actor, Role
 from homeward.domain.status import Status
-from homeward.errors import Conflict, Invalid
-from homeward.services import cases, merging
+from homeward.errors import Conflict, Forbidden, Invalid
+from homeward.services import accounts, cases, merging
 from homeward.services.registry_app import Registry
 from tests.factories import make_child
 
@@ -149,3 +149,42 @@ def test_a_failure_mid_merge_leaves_nothing_half_written(
         merging.merge_children(uow, a, b, reason="x")
         uow.commit()
     assert snapshot(registry) == before
+
+
+def test_a_verifier_splits_a_case_though_it_registers_no_records(
+    registry: Registry, two_cases: tuple[int, int]
+) -> None:
+    a, _ = two_cases
+    verifier = Actor(username="taras", role=Role.VERIFIER, user_id=2)
+    with registry.uow(verifier) as uow:
+        _first, second = [r.id for r in uow.repos.records.of_child(a)]
+        new = merging.split_child(uow, a, [second], reason="another girl of the same name")
+        uow.commit()
+    with registry.uow(write=False) as uow:
+        assert [r.id for r in uow.repos.records.of_child(new.id)] == [second]
+    partner = Actor(username="ngo", role=Role.PARTNER, user_id=3, organisation_id=1)
+    with registry.uow(partner) as uow, pytest.raises(Forbidden):
+        merging.split_child(uow, a, [second], reason="no")
+
+
+def test_the_case_worker_of_a_merged_duplicate_goes_on_with_the_child(
+    registry: Registry, two_cases: tuple[int, int]
+) -> None:
+    a, b = two_cases
+    with registry.uow() as uow:
+        worker = accounts.create_user(
+            uow, username="olena", display_name="Олена", role=Role.CASE_WORKER, password="x" * 14
+        )
+        uow.repos.children.get(b).assigned_to_id = worker.id
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        merge = merging.merge_children(uow, b, a, reason="same boy")
+        uow.commit()
+    with registry.uow(write=False) as uow:
+        assert uow.repos.children.get(a).assigned_to_id == worker.id
+    with registry.uow(WORKER) as uow:
+        merging.unmerge(uow, merge.id, reason="not the same boy after all")
+        uow.commit()
+    with registry.uow(write=False) as uow:
+        assert uow.repos.children.get(a).assigned_to_id is None
+        assert uow.repos.children.get(b).assigned_to_id == worker.id

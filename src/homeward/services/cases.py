@@ -96,6 +96,22 @@ def open_case(
 ) -> ChildRow:
     """Open a new case, optionally with records that describe the child."""
     uow.actor.require(Permission.CREATE_RECORDS)
+    return new_case(
+        uow, category=category, organisation_id=organisation_id, record_ids=record_ids,
+        reason=reason,
+    )  # fmt: skip
+
+
+def new_case(
+    uow: UnitOfWork,
+    *,
+    category: Category,
+    organisation_id: int | None = None,
+    record_ids: list[int] | None = None,
+    reason: str,
+) -> ChildRow:
+    """``open_case`` for a service that has checked its own permission (a split
+    opens a case for records already in the registry)."""
     if uow.actor.organisation_scoped:
         organisation_id = uow.actor.organisation_id
     year = datetime.now(UTC).year

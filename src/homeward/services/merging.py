@@ -14,7 +14,7 @@ from homeward.domain.model import Category
 from homeward.domain.roles import Permission
 from homeward.domain.status import Status
 from homeward.errors import Conflict, Invalid
-from homeward.services.cases import _require_reason, get_child, new_decision, open_case
+from homeward.services.cases import _require_reason, get_child, new_case, new_decision
 from homeward.storage.tables import ChildRow, DecisionRow, StatusChangeRow, utcnow
 from homeward.storage.uow import UnitOfWork
 
@@ -39,9 +39,14 @@ def merge_children(
         "relatives": [r.id for r in repos.relatives.of_child(duplicate.id)],
         "status": duplicate.status,
         "detail": duplicate.status_detail,
+        # whoever worked the duplicate goes on with the child, unless the
+        # surviving case has someone already
+        "assignee": duplicate.assigned_to_id if surviving.assigned_to_id is None else None,
     }
     with uow.action("case.merge"):
         _move(uow, moved, duplicate.id, surviving.id)
+        if moved["assignee"] is not None:
+            surviving.assigned_to_id = moved["assignee"]
         _set_status(uow, duplicate, Status.MERGED.value, None, reason)
         duplicate.merged_into_id = surviving.id
         surviving.updated_at = utcnow()  # a merge changes the surviving case too
@@ -76,6 +81,8 @@ def unmerge(uow: UnitOfWork, decision_id: int, *, reason: str) -> ChildRow:
         )
     with uow.action("case.unmerge"):
         _move(uow, payload, surviving.id, duplicate.id)
+        if payload.get("assignee") is not None and surviving.assigned_to_id == payload["assignee"]:
+            surviving.assigned_to_id = None  # it came with the merge
         duplicate.merged_into_id = None
         _set_status(uow, duplicate, payload["status"], payload["detail"], reason)
         surviving.updated_at = utcnow()
@@ -110,7 +117,7 @@ def split_child(uow: UnitOfWork, child_id: int, record_ids: list[int], *, reason
     for merge in uow.repos.decisions.active_merges_into(child.id):
         if {int(r) for r in merge.record_ids} == wanted:
             return unmerge(uow, merge.id, reason=reason)
-    new = open_case(
+    new = new_case(  # a split needs merge_cases, not create_records: verifiers split too
         uow,
         category=Category(child.category),
         organisation_id=child.organisation_id,

@@ -366,3 +366,28 @@ def test_a_public_report_takes_part_once_triaged_and_never_once_rejected(
     assert _proposed_records(registry) == {None}
     with registry.uow(write=False) as uow:
         assert uow.repos.records.get(rejected).child_id is None
+
+
+def test_a_proposal_left_from_before_cannot_link_a_public_report_unseen(
+    registry: Registry,
+) -> None:
+    """A proposal made before public reports were kept out of matching is
+    refused: the report is linked from the triage queue, where it is checked."""
+    with registry.uow() as uow:
+        child = make_child(uow)
+        uow.commit()
+    record_id = _loose_record(registry, **{k: v for k, v in FORGED.items() if k != "sex"})
+    with registry.uow(WORKER) as uow:
+        review.propose_for_record(uow, record_id, thresholds=Thresholds(auto_link=1.0))
+        uow.commit()
+    with registry.uow() as uow:
+        record = uow.repos.records.get(record_id)
+        uow.repos.sources.get(record.source_id).kind = "public_report"
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        [item] = review.queue(uow)
+        with pytest.raises(Conflict, match="waits for triage"):
+            review.decide(uow, item.id, Action.ACCEPT, reason="looks like him")
+    with registry.uow(write=False) as uow:
+        assert uow.repos.records.get(record_id).child_id is None
+        assert uow.repos.children.get(child.id).status == "reported"

@@ -492,6 +492,11 @@ def _accept(
                 f"record {record.id} was since linked to case {other.case_number}; "
                 "reject this proposal or split the record out first"
             )
+        if record.child_id is None and _is_public_report(uow, record):
+            raise Conflict(
+                f"record {record.id} came through the public form and waits for triage; "
+                "link it from the triage queue, where it is checked first"
+            )
         return link_record(uow, record.id, row.child_id, reason=note)
     assert row.other_child_id is not None
     pair = (row.child_id, row.other_child_id)

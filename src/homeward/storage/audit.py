@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from homeward.storage.db import WRITE_LOCK_KEY
+from homeward.storage.db import WRITE_LOCK_KEY, copy_rows
 from homeward.storage.tables import AuditRow
 
 GENESIS = "0" * 64
@@ -157,7 +157,10 @@ def append_many(session: Session, entries: Iterable[Entry]) -> int:
             }
         )  # fmt: skip
         head.seq, head.hash = head.seq + 1, digest
-    if rows:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(rows) > 1:
+        copy_rows(connection, AuditRow.__table__, list(rows[0]), rows)  # type: ignore[arg-type]
+    else:
         session.execute(insert(AuditRow), rows)
     return head.seq
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,15 +53,62 @@ def _configure_postgresql(engine: Engine) -> None:
     def _lock_before_write(
         conn: Connection, cursor: Any, statement: str, _p: Any, _c: Any, _m: bool
     ) -> None:
-        if conn.info.get("homeward_locked") or statement.lstrip()[:6].upper() == "SELECT":
-            return
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-        conn.info["homeward_locked"] = True
+        if statement.lstrip()[:6].upper() != "SELECT":
+            take_write_lock(conn, cursor)
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _unlocked(conn: Connection) -> None:
         conn.info.pop("homeward_locked", None)
+
+
+def take_write_lock(conn: Connection, cursor: Any = None) -> None:
+    """Take the writers' lock on PostgreSQL, once per transaction (the hook
+    above does it before the first write; a write that bypasses SQLAlchemy's
+    cursor, such as ``COPY``, calls this first)."""
+    if conn.info.get("homeward_locked"):
+        return
+    if cursor is None:
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+    else:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+    conn.info["homeward_locked"] = True
+
+
+def copy_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """PostgreSQL: write many rows with ``COPY``, each value bound as SQLAlchemy
+    would bind it.  A bulk insert through SQLAlchemy sends one statement with a
+    placeholder per value, which the driver parses in Python: for 20,000
+    records that parsing cost more than all of the database's own work."""
+    take_write_lock(connection)
+    dialect = connection.dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            values = (row.get(name) for name in columns)
+            copy.write_row(
+                [
+                    value if process is None or value is None else process(value)
+                    for value, process in zip(values, processors, strict=True)
+                ]
+            )
+
+
+def new_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """PostgreSQL: ``count`` ids from the table's sequence, in increasing order,
+    for rows written with :func:`copy_rows`."""
+    sequence = connection.exec_driver_sql(
+        "SELECT pg_get_serial_sequence(%s, 'id')", (table.name,)
+    ).scalar_one()
+    found = connection.exec_driver_sql(
+        "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, count)
+    )
+    return sorted(int(row[0]) for row in found)
 
 
 def _configure_sqlite(engine: Engine) -> None:

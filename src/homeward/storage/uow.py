@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from homeward.domain.roles import SYSTEM_ACTOR, Actor
 from homeward.errors import Conflict
 from homeward.storage import audit
+from homeward.storage.db import copy_rows, new_ids
 from homeward.storage.repositories import Repositories
 from homeward.storage.tables import AuditRow, Base, RecordKeyRow
 
@@ -149,9 +150,16 @@ class UnitOfWork:
                 values["version"] = 1
             full.append(values)
         core = Base.metadata.tables[table.__tablename__]
-        statement = insert(core).returning(core.c.id, core.c[key])
-        by_key = {tag: int(row_id) for row_id, tag in self.session.execute(statement, full)}
-        ids = [by_key[values[key]] for values in full]
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            ids = new_ids(connection, core, len(full))
+            for values, row_id in zip(full, ids, strict=True):
+                values["id"] = row_id
+            copy_rows(connection, core, [c.key for c in columns], full)
+        else:
+            statement = insert(core).returning(core.c.id, core.c[key])
+            by_key = {tag: int(row_id) for row_id, tag in self.session.execute(statement, full)}
+            ids = [by_key[values[key]] for values in full]
         action = self.session.info.get("action", "change")
         names = [c.key for c in columns]
         [primary] = [c.key for c in columns if c.primary_key]
@@ -170,19 +178,25 @@ class UnitOfWork:
         self, table: type[Base], columns: Sequence[str], rows: Iterable[Sequence[Any]]
     ) -> None:
         """Insert many rows of an index table (one that is not audited, such as
-        ``record_keys``), given as tuples in ``columns`` order, through the
-        driver's own executemany: none of the per-row work of a mapped insert."""
+        ``record_keys``), given as tuples in ``columns`` order, straight through
+        the driver: ``COPY`` on PostgreSQL, ``executemany`` on SQLite; none of
+        the per-row work of a mapped insert."""
         if table.__tablename__ not in _INDEX_TABLES:
             raise ValueError(f"{table.__tablename__} is audited: use insert_many")
-        connection = self.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        statement = (
-            f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
-            f"VALUES ({', '.join([mark] * len(columns))})"
-        )
         batch = [tuple(row) for row in rows]
-        if batch:
-            connection.exec_driver_sql(statement, batch)
+        if not batch:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            core = Base.metadata.tables[table.__tablename__]
+            rows_by_name = (dict(zip(columns, row, strict=True)) for row in batch)
+            copy_rows(connection, core, columns, rows_by_name)
+            return
+        names = ", ".join(columns)
+        marks = ", ".join(["?"] * len(columns))
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.__tablename__} ({names}) VALUES ({marks})", batch
+        )
 
     def record_view(self, entity_type: str, entity_id: int | str, what: str = "view") -> None:
         """Append a read to the audit log (a child's full record was shown)."""

@@ -44,6 +44,7 @@ bench: system-deps install
 	$(BIN)/python bench/bench_review.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_lists.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

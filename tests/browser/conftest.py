@@ -18,24 +18,36 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyotp
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from homeward.web import create_app
+from homeward.web.i18n import Translator
+from homeward.web.messages import UKRAINIAN
 from tests.web.conftest import PASSWORD, World, world
 
-__all__ = ["PASSWORD", "Browsing", "LiveServer", "World", "world"]
+__all__ = ["PASSWORD", "Browsing", "LiveServer", "OpenBrowser", "World", "world"]
 
 CHROMIUM = Path(os.environ.get("HOMEWARD_CHROMIUM", "/usr/bin/chromium"))
 SKIP_BROWSER = os.environ.get("HOMEWARD_SKIP_BROWSER") == "1"
 SCREENSHOTS = os.environ.get("HOMEWARD_SCREENSHOTS", "")
 TIMEOUT_MS = 10_000
+LOCALES = {"uk": "uk-UA", "en": "en-GB"}
+"""The browser's own language for each of the app's: the app answers in it until
+the person picks another in the header."""
 KNOWN_MISSING = ("/favicon.ico",)
 """Files the browser asks for on its own that the app does not serve yet: the
 pages name no icon, so Chromium tries /favicon.ico and logs its 404."""
@@ -57,6 +69,8 @@ class LiveServer:
 
     url: str
     world: World
+    used_steps: dict[str, int] = field(default_factory=dict)
+    """The last TOTP step each user signed in with, whichever browser they used."""
 
 
 @pytest.fixture
@@ -117,9 +131,9 @@ class Browsing:
     page: Page
     live: LiveServer
     backend: str
+    language: str = "uk"
     problems: list[str] = field(default_factory=list)
     checked: int = 0
-    used_steps: dict[str, int] = field(default_factory=dict)
 
     @property
     def world(self) -> World:
@@ -128,13 +142,26 @@ class Browsing:
     def url(self, path: str) -> str:
         return self.live.url + path
 
+    def say(self, english: str, **values: object) -> str:
+        """A text as the pages show it in this browser's language.  In Ukrainian
+        the text must have its Ukrainian: a test never passes on English words
+        left in a Ukrainian page."""
+        if self.language == "uk" and re.search(r"[A-Za-z]{2}", english):
+            assert english in UKRAINIAN, f"no Ukrainian for {english!r}"
+        return Translator(self.language).gettext(english, **values)
+
+    def status(self, value: str) -> str:
+        """A case status as the pages name it in this browser's language."""
+        return Translator(self.language).status(value)
+
     def code_for(self, username: str) -> str:
         """The user's current TOTP code; a code is accepted once, so a second
         sign-in within the same 30 seconds uses the next step's code (the server
         accepts one step of clock drift)."""
         totp = pyotp.TOTP(self.world.secrets[username])
-        step = max(int(time.time()) // 30, self.used_steps.get(username, -1) + 1)
-        self.used_steps[username] = step
+        used = self.live.used_steps
+        step = max(int(time.time()) // 30, used.get(username, -1) + 1)
+        used[username] = step
         return totp.at(step * 30)
 
     def sign_in(self, username: str, next_path: str = "/") -> None:
@@ -142,22 +169,33 @@ class Browsing:
         page = self.page
         page.goto(self.url(next_path))
         page.wait_for_url(re.compile(r"/signin\?next="))
-        page.get_by_label("Ім’я користувача").fill(username)
-        page.get_by_label("Пароль").fill(PASSWORD)
-        page.get_by_role("button", name="Далі").click()
+        page.get_by_label(self.say("Username")).fill(username)
+        page.get_by_label(self.say("Password")).fill(PASSWORD)
+        page.get_by_role("button", name=self.say("Continue")).click()
         page.wait_for_url(re.compile(r"/signin/code\?"))
-        page.get_by_label("Код").fill(self.code_for(username))
-        page.get_by_role("button", name="Увійти").click()
+        page.get_by_label(self.say("Code")).fill(self.code_for(username))
+        page.get_by_role("button", name=self.say("Sign in")).click()
         page.wait_for_url(self.url(next_path))
 
     def shot(self, name: str) -> None:
         """Save a full-page screenshot when HOMEWARD_SCREENSHOTS names a folder
-        (from the SQLite run only: the pages are the same on PostgreSQL)."""
-        if not SCREENSHOTS or self.backend != "sqlite":
+        (from the SQLite run in Ukrainian only: the pages are the same on
+        PostgreSQL, and Ukrainian is the language people read them in)."""
+        if not SCREENSHOTS or self.backend != "sqlite" or self.language != "uk":
             return
         folder = Path(SCREENSHOTS)
         folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+    def answered_on_purpose(self, status: int) -> None:
+        """The page just answered ``status`` by design (a form sent back with what
+        to correct, as 422): Chromium logs that answer as a console error.  That
+        one is expected and dropped; it must have happened, and anything else
+        reported stays."""
+        mark = f"the server responded with a status of {status}"
+        new = self.problems[self.checked :]
+        assert any(mark in p for p in new), f"the page did not answer {status}: {new}"
+        self.problems[self.checked :] = [p for p in new if mark not in p]
 
     def assert_clean(self) -> None:
         """Nothing went wrong in the browser since the last check."""
@@ -165,16 +203,19 @@ class Browsing:
         assert not new, "the browser reported:\n" + "\n".join(new)
 
 
-@pytest.fixture
-def browsing(browser: Browser, live: LiveServer, backend: str) -> Iterator[Browsing]:
+def _open(
+    browser: Browser, live: LiveServer, backend: str, language: str
+) -> tuple[BrowserContext, Browsing]:
+    """A fresh browser context (no cookies) whose language is ``language``, with
+    every page it opens watched."""
     context = browser.new_context(
         base_url=live.url,
-        locale="uk-UA",
+        locale=LOCALES[language],
         viewport={"width": 1280, "height": 800},
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    found = Browsing(page=page, live=live, backend=backend)
+    found = Browsing(page=page, live=live, backend=backend, language=language)
 
     def on_console(message: ConsoleMessage) -> None:
         where = message.location.get("url") or page.url
@@ -188,6 +229,40 @@ def browsing(browser: Browser, live: LiveServer, backend: str) -> Iterator[Brows
     context.add_init_script(CSP_LISTENER)
     page.on("console", on_console)
     page.on("pageerror", lambda err: found.problems.append(f"script error on {page.url}: {err}"))
+    return context, found
+
+
+@pytest.fixture
+def browsing(browser: Browser, live: LiveServer, backend: str) -> Iterator[Browsing]:
+    """One person's browser, in Ukrainian."""
+    context, found = _open(browser, live, backend, "uk")
     yield found
     context.close()
     found.assert_clean()
+
+
+OpenBrowser = Callable[[str], Browsing]
+"""Opens one more person's browser on the same live server, in the language given."""
+
+
+@pytest.fixture
+def open_browser(browser: Browser, live: LiveServer, backend: str) -> Iterator[OpenBrowser]:
+    """Several people at once, each at a browser of their own (``open_browser("en")``);
+    every one is closed and checked for problems at the end."""
+    opened: list[tuple[BrowserContext, Browsing]] = []
+
+    def open_one(language: str) -> Browsing:
+        opened.append(_open(browser, live, backend, language))
+        return opened[-1][1]
+
+    yield open_one
+    for context, _found in opened:
+        context.close()
+    for _context, found in opened:
+        found.assert_clean()
+
+
+@pytest.fixture(params=["uk", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    """The language of a journey's browsers: Ukrainian (the default), then English."""
+    return str(request.param)

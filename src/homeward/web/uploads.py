@@ -326,11 +326,14 @@ class ImportJobs:
 
 
 def jobs(web_app_state: Any) -> ImportJobs:
-    """The app's jobs (kept on ``app.state``, made on first use)."""
-    found = getattr(web_app_state, "import_jobs", None)
+    """The app's jobs, made on first use.  Kept on the state the pages and the
+    API share (``app.state.web``), so an import started through the API is seen
+    on its page and the other way round."""
+    shared = web_app_state.web
+    found = getattr(shared, "import_jobs", None)
     if found is None:
         found = ImportJobs()
-        web_app_state.import_jobs = found
+        shared.import_jobs = found
     return found
 
 

@@ -235,3 +235,87 @@ def test_a_verifier_moves_a_case_to_verified_and_a_case_worker_cannot(
     assert moved.status_code == 303
     after = app_client.get(f"/cases/{world.child_number}").text
     assert "birth certificate seen" in after and "Підтверджено" in after
+
+
+def test_search_results_give_their_reasons_in_the_page_s_language(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "analyst")
+    uk = app_client.get("/search/results", params={"q": "Aleksandr Kovalenko"}).text
+    assert world.child_number in uk
+    assert "Ім’я: Олександр · те саме ім’я (Олександр)" in uk
+    assert "same name" not in uk and "given name" not in uk.lower()
+    app_client.get("/language/en")
+    en = app_client.get("/search/results", params={"q": "Aleksandr Kovalenko"}).text
+    assert "Given name: Олександр · same name (Олександр)" in en
+
+
+def test_report_candidates_and_the_review_page_speak_the_page_s_language(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    form = app_client.get("/reports/new")
+    assert "РРРР-ММ-ДД, або РРРР-ММ, або РРРР" in form.text
+    assert "YYYY" not in form.text
+    typed = {"given_name": "Oleksandr", "family_name": "Kovalenko"}
+    live = app_client.post(
+        "/reports/candidates", data=typed, headers={"X-CSRF-Token": csrf_of(form.text)}
+    )
+    assert world.child_number in live.text
+    assert "Прізвище: Kovalenko ~ Коваленко, варіант транслітерації" in live.text
+    assert "transliteration" not in live.text
+    item = app_client.get(f"/review/{world.candidate_id}").text
+    assert '<th scope="row">Ім’я</th>' in item
+    assert "те саме ім’я (Олександр), російська форма" in item
+    assert "Russian form" not in item and "given name" not in item
+    queue = app_client.get("/review").text
+    assert "те саме ім’я (Олександр)" in queue and "same name" not in queue
+
+
+def test_a_field_the_report_could_not_keep_is_named_and_marked(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    token = csrf_of(app_client.get("/reports/new").text)
+    answer = app_client.post(
+        "/reports", data={"given_name": "Оля", "birth_date": "2012-02-31", "csrf_token": token}
+    )
+    assert answer.status_code == 422
+    assert '<a href="#f-birth_date">Дата народження</a>: ' in answer.text
+    field = answer.text.split('name="birth_date"')[1].split(">")[0]
+    assert 'aria-describedby="h-birth_date error-summary"' in field
+    assert 'aria-invalid="true"' in field
+    assert 'aria-invalid="true"' not in answer.text.split('name="given_name"')[1].split(">")[0]
+
+
+def test_home_counts_agree_with_their_number(app_client: TestClient, world: World) -> None:
+    sign_in(app_client, world, "case_worker")
+    home = app_client.get("/").text
+    assert '<span class="figure">1</span>запропонований збіг чекає на розгляд' in home
+    app_client.get("/language/en")
+    home = app_client.get("/").text
+    assert '<span class="figure">1</span>proposed match waits for review' in home
+
+
+def test_the_case_page_names_relatives_in_the_page_s_language(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    uk = app_client.get(f"/cases/{world.child_number}").text
+    assert "<td>Коваленко Олена Петрівна</td><td>Мати</td>" in uk
+    app_client.get("/language/en")
+    en = app_client.get(f"/cases/{world.child_number}").text
+    assert "<td>Коваленко Олена Петрівна</td><td>Mother</td>" in en
+
+
+def test_every_page_names_its_icon_and_the_menu_is_short(
+    app_client: TestClient, world: World
+) -> None:
+    sign_in(app_client, world, "case_worker")
+    home = app_client.get("/").text
+    assert '<link rel="icon" href="data:,">' in home  # no request for /favicon.ico
+    assert "img-src 'self' data:" in app_client.get("/").headers["content-security-policy"]
+    menu = home[home.index("<nav") : home.index("</nav>")]
+    assert ">Сортування</a>" in menu and "Публічні повідомлення" not in menu
+    triage = app_client.get("/triage").text
+    assert "<h1>Публічні повідомлення для сортування</h1>" in triage

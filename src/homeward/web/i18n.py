@@ -10,13 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 
+from homeward.linkage.scoring import FieldExplanation
 from homeward.web.messages import UKRAINIAN
+from homeward.web.messages.cases import reason_in_ukrainian
+from homeward.web.messages.core import PLURALS
 
 LANGUAGES = ("uk", "en")
 DEFAULT_LANGUAGE = "uk"
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 STATUS_LABELS = {
     "reported": "Reported",
@@ -45,6 +50,18 @@ REVIEW_LABELS = {
     "auto_linked": "Linked automatically",
     "rejected": "Rejected",
 }
+RELATIONSHIP_LABELS = {
+    "mother": "Mother",
+    "father": "Father",
+    "grandmother": "Grandmother",
+    "grandfather": "Grandfather",
+    "sibling": "Brother or sister",
+    "aunt": "Aunt",
+    "uncle": "Uncle",
+    "guardian": "Guardian",
+    "foster_parent": "Foster parent",
+    "other": "Other",
+}
 ROLE_LABELS = {
     "admin": "Register keeper",
     "case_worker": "Case worker",
@@ -62,10 +79,50 @@ class Translator:
     def __init__(self, lang: str, time_zone: str = "Europe/Kyiv") -> None:
         self.lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
         self.zone = ZoneInfo(time_zone)
+        self.locale = _LOCALES[self.lang]
 
     def gettext(self, message: str, **values: object) -> str:
         text = UKRAINIAN.get(message, message) if self.lang == "uk" else message
         return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The text that agrees with the number ``n`` (also given to the text as
+        ``{n}``), by the language's plural rules: ``1 запропонований збіг``,
+        ``2 запропоновані збіги``, ``5 запропонованих збігів``.
+
+        The English is the singular and plural; the Ukrainian forms, one for each
+        CLDR plural category, are :data:`~homeward.web.messages.core.PLURALS`
+        under the English singular.
+        """
+        form = self.locale.plural_form(n)
+        forms = PLURALS.get(singular) if self.lang == "uk" else None
+        if forms:
+            text = forms.get(form) or forms["many"]
+        else:
+            text = singular if _LOCALES["en"].plural_form(n) == "one" else plural
+        return text.format(n=n, **values)
+
+    def reason(self, text: str | None) -> str:
+        """A reason of the match model, or one of its field labels, in this
+        language (the model writes them in English)."""
+        if not text:
+            return ""
+        return reason_in_ukrainian(text) if self.lang == "uk" else text
+
+    def describe(self, field: FieldExplanation) -> str:
+        """One field of a scored pair on one line, in this language:
+        ``Ім’я: Олександр ~ Александр, те саме ім’я (Олександр), російська форма, +6.2``."""
+        label = self.reason(field.label)
+        label = label[:1].upper() + label[1:]
+        if field.level == "missing":
+            return f"{label}: {self.reason(field.reason)}"
+        a, b = field.value_a, field.value_b
+        values = a if a == b else f"{a} ~ {b}"
+        line = f"{label}: {values}, {self.reason(field.reason)}, {field.weight:+.1f}"
+        if not field.counted:
+            note = self.gettext("not counted: the given names differ, and siblings share this")
+            line += f" ({note})"
+        return line
 
     def label(self, table: dict[str, str], value: str | None) -> str:
         if value is None:
@@ -84,6 +141,9 @@ class Translator:
 
     def role(self, value: str | None) -> str:
         return self.label(ROLE_LABELS, value)
+
+    def relationship(self, value: str | None) -> str:
+        return self.label(RELATIONSHIP_LABELS, value)
 
     def when(self, value: datetime | str | None) -> str:
         """A moment as people read it, in the registry's time zone: ``25 лист. 2026 р., 14:05``."""

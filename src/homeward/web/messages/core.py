@@ -196,14 +196,14 @@ UKRAINIAN: dict[str, str] = {
         "Ваш новий токен. Його показано лише раз — скопіюйте його зараз."
     ),
     "Your role does not allow this.": "Ваша роль цього не дозволяє.",
+    "YYYY-MM-DD, or YYYY-MM, or YYYY": "РРРР-ММ-ДД, або РРРР-ММ, або РРРР",
     "a report for a case": "повідомлення до справи",
     "date unknown": "дата невідома",
     "in use": "діє",
-    "list drafts await approval": "чернеток списків чекають на затвердження",
+    "m (boy) or f (girl)": "ч (хлопчик) або ж (дівчинка)",
     "new report": "нове повідомлення",
     "no": "ні",
     "proposed": "запропоновано",
-    "proposed matches wait for review": "запропонованих збігів чекають на розгляд",
     "record": "запис",
     "revoked": "відкликано",
     "two cases, one child?": "дві справи — одна дитина?",
@@ -212,3 +212,22 @@ UKRAINIAN: dict[str, str] = {
     "{n} cases": "Справ: {n}",
     "{pending} waiting, {deferred} deferred": "Очікують: {pending}, відкладено: {deferred}",
 }
+
+PLURALS: dict[str, dict[str, str]] = {
+    "proposed match waits for review": {
+        "one": "запропонований збіг чекає на розгляд",
+        "few": "запропоновані збіги чекають на розгляд",
+        "many": "запропонованих збігів чекають на розгляд",
+        "other": "запропонованого збігу чекає на розгляд",
+    },
+    "list draft awaits approval": {
+        "one": "чернетка списку чекає на затвердження",
+        "few": "чернетки списків чекають на затвердження",
+        "many": "чернеток списків чекають на затвердження",
+        "other": "чернетки списку чекає на затвердження",
+    },
+}
+"""Texts that agree with a number (``Translator.ngettext``): under the English
+singular, the Ukrainian for each CLDR plural category of Ukrainian: ``one``
+(1, 21, 31…), ``few`` (2–4, 22–24…), ``many`` (0, 5–20, 25…) and ``other``
+(fractions)."""

@@ -123,6 +123,7 @@ UKRAINIAN: dict[str, str] = {
     ),
     # Triage
     "Public reports to triage": "Публічні повідомлення для сортування",
+    "Triage": "Сортування",  # the menu's short name of the page above
     "Reports sent through the public form wait here. They are in no case and count in no "
     "figure until you link them to a case, open a case for them, or reject them.": (
         "Тут чекають повідомлення, надіслані через публічну форму. Вони не належать до жодної "

@@ -20,18 +20,19 @@ from homeward.web.security import csrf_protect
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
+DATE_HINT = "YYYY-MM-DD, or YYYY-MM, or YYYY"
 REPORT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    # (field, label, hint)
+    # (field, label, hint): the label and hint are English texts of messages/core.py
     ("family_name", "Family name", ""),
     ("given_name", "Given name", ""),
     ("patronymic", "Patronymic", ""),
-    ("sex", "Sex", "m, f"),
-    ("birth_date", "Date of birth", "YYYY-MM-DD, or YYYY-MM, or YYYY"),
+    ("sex", "Sex", "m (boy) or f (girl)"),
+    ("birth_date", "Date of birth", DATE_HINT),
     ("birth_place", "Place of birth", ""),
     ("residence", "Residence before removal", ""),
     ("mother_name", "Mother's name", ""),
     ("father_name", "Father's name", ""),
-    ("removal_date", "Date of removal", "YYYY-MM-DD, or YYYY-MM, or YYYY"),
+    ("removal_date", "Date of removal", DATE_HINT),
     ("removal_place", "Place of removal", ""),
     ("removal_circumstances", "How the child was taken", ""),
     ("last_known_location", "Last known location", ""),
@@ -97,9 +98,12 @@ def take_report(
             uow.commit()
             names = worklist.case_names(uow, [c.child_id for c in taken.candidates if c.child_id])
     except Invalid as err:
+        field, _, detail = str(err).partition(": ")
+        known = field in FIELD_NAMES and detail
         return render(
             request, "report_new.html",
-            {"fields": REPORT_FIELDS, "values": values, "error": str(err)},
+            {"fields": REPORT_FIELDS, "values": values, "error": detail if known else str(err),
+             "error_field": field if known else None},
             status_code=422,
         )  # fmt: skip
     return render(

@@ -48,9 +48,6 @@ TIMEOUT_MS = 10_000
 LOCALES = {"uk": "uk-UA", "en": "en-GB"}
 """The browser's own language for each of the app's: the app answers in it until
 the person picks another in the header."""
-KNOWN_MISSING = ("/favicon.ico",)
-"""Files the browser asks for on its own that the app does not serve yet: the
-pages name no icon, so Chromium tries /favicon.ico and logs its 404."""
 
 # Reports every CSP violation of the page to Python.  Added as an init script,
 # which the browser runs outside the page's CSP (the page itself has none inline).
@@ -219,7 +216,7 @@ def _open(
 
     def on_console(message: ConsoleMessage) -> None:
         where = message.location.get("url") or page.url
-        if message.type == "error" and not where.endswith(KNOWN_MISSING):
+        if message.type == "error":
             found.problems.append(f"console error on {page.url} ({where}): {message.text}")
 
     context.expose_function(

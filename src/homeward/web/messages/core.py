@@ -78,7 +78,7 @@ UKRAINIAN: dict[str, str] = {
     "Make a token": "Створити токен",
     "Merged into another case": "Об’єднано з іншою справою",
     "Merged into this case": "Об’єднано з цією справою",
-    "Missing": "Зникла безвісти",
+    "Missing": "Зниклі безвісти",
     "Mother's name": "Ім’я матері",
     "Move": "Змінити",
     "Move the status": "Змінити статус",

@@ -230,7 +230,8 @@ def _list_page(
         if shown.status == "frozen":
             fields, entries = lists.frozen_entries(shown)
             context.update(
-                fields=fields, entries=entries, flagged=[],
+                fields=fields, entries=entries,
+                flagged=[e["case_number"] for e in entries if not e.get("legal_representative")],
                 deliveries=lists.deliveries_of(uow, list_id, shown.number),
                 answers=answers.answers_of(uow, list_id, shown.number),
                 latest={r[0]: r for r in answers.tally_rows(uow, list_id, shown.number)},

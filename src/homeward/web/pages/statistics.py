@@ -50,11 +50,11 @@ SECTIONS = (
 
 # The geometry of a chart, in SVG user units (the chart scales to its column).
 CHART_WIDTH = 640
-LABEL_WIDTH = 250
-BAR_SPACE = 320
+LABEL_WIDTH = 280
+BAR_SPACE = 290
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
-LABEL_CHARACTERS = 34
+LABEL_CHARACTERS = 30
 
 
 class StatisticsCache:

@@ -89,22 +89,27 @@ def case_list(
 @router.get("/cases/{case_number}")
 def case_page(request: Request, case_number: str, actor: Actor = Depends(page_actor)) -> Response:
     web = state(request)
-    with web.registry.uow(actor) as uow:
+    # The search for other cases that may be this child is the slow part: it
+    # reads outside the write transaction, so other writers need not wait for it.
+    with web.registry.uow(actor, write=False) as uow:
         child_id, current_number = worklist.case_id(uow, case_number)
         if current_number != case_number:
             return RedirectResponse(f"/cases/{current_number}", status_code=303)
+        candidates = case_view.candidate_cases(uow, child_id, model=web.model, limit=5)
+        names = worklist.case_names(uow, [c.child_id for c in candidates])
+    with web.registry.uow(actor) as uow:
         context: dict[str, Any] = {
             "view": case_view.view_case(uow, child_id),
             "matches": worklist.open_matches_of(uow, child_id),
             "moves": worklist.status_moves(uow, child_id),
-            "candidates": case_view.candidate_cases(uow, child_id, model=web.model, limit=5),
+            "candidates": candidates,
+            "names": names,
             "on_lists": case_view.lists_of_child(uow, child_id),
             "answers": case_view.answers_of_child(uow, child_id),
             "merges": case_view.merges_into(uow, child_id),
             "assignee": assignments.assignee_of(uow, child_id),
             "assignable": assignments.assignable_users(uow, child_id),
         }
-        context["names"] = worklist.case_names(uow, [c.child_id for c in context["candidates"]])
         uow.commit()  # the read is in the audit trail
     return render(request, "case.html", {**context, "why": explainer(request)})
 

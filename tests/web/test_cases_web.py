@@ -469,3 +469,16 @@ def test_scored_pairs_read_wholly_in_ukrainian(a: dict[str, str], b: dict[str, s
             without_values = without_values.replace(value, "") if value else without_values
         assert not LATIN.search(without_values), (field.reason, shown)
         assert not LATIN.search(reason_in_ukrainian(field.label))
+
+
+def test_the_case_page_shows_the_case_s_audit_history(app_client: TestClient, world: World) -> None:
+    """Who changed the case and who opened it, newest first, without the values."""
+    sign_in(app_client, world, "verifier")
+    app_client.get(f"/cases/{world.child_number}")  # an opening, written to the trail
+    page = app_client.get(f"/cases/{world.child_number}").text
+    history = page.split('id="history"', 1)[1].split("</ol>", 1)[0]
+    assert "verifier · children.view · children" in history  # the earlier opening
+    assert "case.open:insert · children" in history
+    assert "record.link:update · records" in history or ":insert · records" in history
+    assert REPORTER_CONTACT not in history
+    assert history.index("children.view") < history.index("case.open:insert")

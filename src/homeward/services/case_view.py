@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from homeward.domain.record import RECORD_FIELD_NAMES, SENSITIVE_FIELDS
 from homeward.domain.roles import Permission
@@ -18,6 +18,7 @@ from homeward.services.cases import check_version, get_child
 from homeward.services.merging import merge_children
 from homeward.services.review import ReviewStatus, children_pair
 from homeward.storage.tables import (
+    AuditRow,
     ChildRow,
     DeliveryRow,
     HandoverListRow,
@@ -42,6 +43,8 @@ class CaseView:
     relatives: list[dict[str, Any]] = field(default_factory=list)
     status_history: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """The case's audit trail, newest first (:func:`case_history`)."""
     merged_case_numbers: list[str] = field(default_factory=list)
 
 
@@ -141,7 +144,40 @@ def view_case(uow: UnitOfWork, child_id: int) -> CaseView:
         )
     view.merged_case_numbers = [c.case_number for c in repos.children.merged_into(child.id)]
     uow.record_view("children", child.id)
+    view.history = case_history(uow, view)
     return view
+
+
+HISTORY_LIMIT = 200
+
+
+def case_history(uow: UnitOfWork, view: CaseView) -> list[dict[str, Any]]:
+    """The audit trail of this case, newest first: every change to the case,
+    its records, events, relatives and decisions, and every time it was opened
+    (who, when, what; the values stay on the audit pages, for auditors)."""
+    child_id = int(view.child["id"])
+    wanted = {
+        "children": [child_id],
+        "records": [r["id"] for r in view.records],
+        "events": [e["id"] for e in view.events],
+        "relatives": [r["id"] for r in view.relatives],
+        "decisions": [d["id"] for d in view.decisions],
+    }
+    clauses = [
+        and_(AuditRow.entity_type == table, AuditRow.entity_id.in_([str(i) for i in ids]))
+        for table, ids in wanted.items()
+        if ids
+    ]
+    rows = uow.session.execute(
+        select(AuditRow.seq, AuditRow.at, AuditRow.actor, AuditRow.action, AuditRow.entity_type)
+        .where(or_(*clauses))
+        .order_by(AuditRow.seq.desc())
+        .limit(HISTORY_LIMIT)
+    )
+    return [
+        {"seq": seq, "at": at, "actor": actor, "action": action, "table": table}
+        for seq, at, actor, action, table in rows
+    ]
 
 
 # --- records, one by one and page by page ------------------------------------------

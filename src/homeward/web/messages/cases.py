@@ -15,6 +15,11 @@ import re
 from functools import lru_cache
 
 UKRAINIAN: dict[str, str] = {
+    "Audit history of this case": "Історія цієї справи в журналі аудиту",
+    "Changes to the case and what belongs to it, and each time it was opened; newest first.": (
+        "Зміни справи та всього, що до неї належить, і кожне її відкриття; від найновішого."
+    ),
+    "The entries with their values": "Записи журналу зі значеннями",
     "Agreed to return": "Погодилися повернути",  # as the lists pages say it
     "All cases": "Усі справи",
     "Assigned to me": "Призначені мені",

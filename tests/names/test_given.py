@@ -127,3 +127,15 @@ def test_words_that_are_not_patronymics() -> None:
     assert not is_patronymic("Олена")
     assert patronymic_sex("Іванівна") == "f"
     assert patronymic_sex("Шевчук") is None
+
+
+def test_a_diminutive_in_latin_letters_leads_to_its_name() -> None:
+    """Latin records write diminutives too: ``Lisa`` may be Аліса as well as Ліза,
+    and ``Nastia`` is Анастасія, whatever system wrote them."""
+    from homeward.names.compare import compare_given_names
+
+    assert compare_given_names("Аліса", "lisa").level == "diminutive"
+    assert compare_given_names("Ліза", "Lisa").level == "equivalent"
+    for written in ("Nastia", "Nastya", "NASTIA"):
+        assert compare_given_names("Анастасія", written).level == "diminutive", written
+    assert compare_given_names("Аліса", "Ліза").level == "different"

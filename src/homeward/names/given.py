@@ -37,7 +37,7 @@ from typing import Literal
 from rigour.names import NameTypeTag, analyze_names
 
 from homeward.names.normalize import normalize_text
-from homeward.names.translit import skeleton
+from homeward.names.translit import SYSTEMS, skeleton, transliterate
 
 Role = Literal["uk", "ru", "latin", "diminutive", "variant"]
 """How a value belongs to a group: one of its Ukrainian, Russian or Latin
@@ -169,11 +169,17 @@ def _index() -> _Index:
         ]
         for role, forms in roles:
             for raw in forms:
-                form = normalize_text(raw)
-                member = Membership(group.id, role, form)
-                for table, key in ((by_form, form), (by_skeleton, skeleton(form))):
-                    if all(m.group != group.id or m.role != role for m in table[key]):
-                        table[key].append(member)
+                spellings = [raw]
+                if role == "diminutive":
+                    # Latin records write diminutives too (Sasha, Nastia, Lisa): as
+                    # any transliteration system writes them, they still belong here
+                    spellings += [transliterate(raw, system) for system in sorted(SYSTEMS)]
+                for spelling in spellings:
+                    form = normalize_text(spelling)
+                    member = Membership(group.id, role, form)
+                    for table, key in ((by_form, form), (by_skeleton, skeleton(form))):
+                        if all(m.group != group.id or m.role != role for m in table[key]):
+                            table[key].append(member)
     return _Index(groups, dict(by_form), dict(by_skeleton))
 
 

@@ -48,6 +48,7 @@ def run_app(
     from homeward.web import create_app
 
     app = create_app(config)
+    _settle()
     console.print(f"Homeward at http://{host}:{port}/  (API: /api/v1/openapi.json)")
     uvicorn.run(
         app,
@@ -59,3 +60,22 @@ def run_app(
         access_log=access_log,
         log_level="info",
     )
+
+
+def _settle() -> None:
+    """Load the names layer's data now, not on the first search, and move
+    everything loaded so far out of the garbage collector's sight: the
+    collector then never walks those hundreds of megabytes of name data while a
+    request waits."""
+    import gc
+
+    from homeward.linkage.model import default_model
+    from homeward.linkage.scoring import score_pair
+
+    score_pair(
+        default_model(),
+        {"full_name": "Коваленко Олександр Сергійович", "birth_place": "Маріуполь"},
+        {"full_name": "KOVALENKO Aleksandr", "given_name": "Zbyszko", "birth_place": "Mariupol"},
+    )
+    gc.collect()
+    gc.freeze()

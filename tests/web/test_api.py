@@ -15,6 +15,7 @@ from tests.web.conftest import (
     ROLES,
     World,
     api_token,
+    sign_in,
 )
 
 READERS = {"admin", "case_worker", "verifier", "analyst", "partner"}
@@ -271,3 +272,18 @@ def test_statistics_come_with_their_as_of_time_and_small_counts_hidden(
     body = answer.json()
     assert body["as_of"] and body["suppressed_below"] == 5
     assert body["total"] == [{"children": "<5"}]  # two children: too few to show
+
+
+def test_a_number_no_column_can_hold_is_refused_not_a_server_error(
+    app_client: TestClient, world: World
+) -> None:
+    """Found by fuzzing the API: an id of 2**70 crashed the database driver."""
+    headers = {"Authorization": f"Bearer {api_token(world, 'case_worker')}"}
+    huge = 2**70
+    for path in (f"/api/v1/records/{huge}", f"/api/v1/cases?offset={huge}",
+                 f"/api/v1/imports/{huge}", f"/api/v1/facilities/{huge}"):  # fmt: skip
+        answer = app_client.get(path, headers=headers)
+        assert answer.status_code == 422, (path, answer.text)
+        assert answer.json()["error"] == "a number in the request is out of range"
+    sign_in(app_client, world, "case_worker")
+    assert app_client.get(f"/imports/{huge}").status_code == 422

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -65,6 +66,14 @@ def create_app(settings: Settings, *, registry: Registry | None = None) -> FastA
         return render(
             request, "error.html", {"status": exc.status_code, "message": str(exc)},
             status_code=exc.status_code,
+        )  # fmt: skip
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, _exc: Exception) -> Response:
+        return render(
+            request, "error.html", {"status": 422, "message": "a number is out of range"},
+            status_code=422,
         )  # fmt: skip
 
     @app.exception_handler(StarletteHTTPException)

@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -74,6 +75,12 @@ def create_api(web: WebState) -> FastAPI:
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         return error_body(exc.status_code, str(exc.detail))
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    async def out_of_range(_request: Request, _exc: Exception) -> Response:
+        # a number no database column can hold (an id of 2**70, say): nothing has it
+        return error_body(422, "a number in the request is out of range", kind="Invalid")
 
     @api.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> Response:

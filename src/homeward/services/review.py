@@ -247,7 +247,7 @@ def propose_for_record(
     model = model or default_model()
     thresholds = thresholds or Thresholds()
     record = uow.repos.records.get(record_id)
-    if record.child_id is None and _is_public_report(uow, record):
+    if _waits_for_triage(uow, record):
         return Summary()
     candidates = [
         c
@@ -286,7 +286,11 @@ def propose_for_record(
     return summary
 
 
-def _is_public_report(uow: UnitOfWork, record: RecordRow) -> bool:
+def _waits_for_triage(uow: UnitOfWork, record: RecordRow) -> bool:
+    """A public report no case worker has triaged yet (it is in no case): it
+    takes no part in matching (as ``linkage.search.untriaged_public_report``)."""
+    if record.child_id is not None:
+        return False
     return uow.repos.sources.get(record.source_id).kind == SourceKind.PUBLIC_REPORT.value
 
 
@@ -492,7 +496,7 @@ def _accept(
                 f"record {record.id} was since linked to case {other.case_number}; "
                 "reject this proposal or split the record out first"
             )
-        if record.child_id is None and _is_public_report(uow, record):
+        if _waits_for_triage(uow, record):
             raise Conflict(
                 f"record {record.id} came through the public form and waits for triage; "
                 "link it from the triage queue, where it is checked first"

@@ -6,10 +6,11 @@ reads the environment at import time.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,6 +53,45 @@ class Settings(BaseSettings):
     """... and in a day."""
     time_zone: str = "Europe/Kyiv"
     """The zone the web app shows times in."""
+    files_dir: Path | None = None
+    """The file store of documents and evidence; empty means ``<data_dir>/files``."""
+    encrypt_files: bool = False
+    """Encrypt files in the store at rest (ChaCha20-Poly1305) with ``file_key``."""
+    file_key: SecretStr | None = None
+    """32 random bytes in base64 (``homeward evidence new-key`` makes one).  Needed to
+    read encrypted files even once ``encrypt_files`` is turned off again."""
+    max_document_mb: int = Field(default=100, ge=1)
+    """The largest document or evidence file the web app accepts."""
+
+    @field_validator("file_key")
+    @classmethod
+    def _file_key_is_32_bytes(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        try:
+            raw = base64.b64decode(value.get_secret_value(), validate=True)
+        except ValueError as err:
+            raise ValueError("HOMEWARD_FILE_KEY is not base64") from err
+        if len(raw) != 32:
+            raise ValueError(f"HOMEWARD_FILE_KEY must be 32 bytes in base64, not {len(raw)}")
+        return value
+
+    @model_validator(mode="after")
+    def _encryption_has_its_key(self) -> Settings:
+        if self.encrypt_files and self.file_key is None:
+            raise ValueError(
+                "HOMEWARD_ENCRYPT_FILES is on but HOMEWARD_FILE_KEY is missing: Homeward "
+                "will not store evidence unencrypted when told to encrypt it"
+            )
+        return self
+
+    def file_key_bytes(self) -> bytes | None:
+        if self.file_key is None:
+            return None
+        return base64.b64decode(self.file_key.get_secret_value())
+
+    def resolved_files_dir(self) -> Path:
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> Settings:

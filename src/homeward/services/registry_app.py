@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +11,7 @@ from homeward.config import Settings
 from homeward.domain.roles import SYSTEM_ACTOR, Actor
 from homeward.storage import migrate
 from homeward.storage.db import make_engine, make_session_factory
+from homeward.storage.files import FileStore
 from homeward.storage.uow import UnitOfWork
 
 
@@ -21,6 +22,11 @@ class Registry:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    files: FileStore = field(init=False)
+    """Documents and evidence, by SHA-256 (``homeward.storage.files``)."""
+
+    def __post_init__(self) -> None:
+        self.files = FileStore.from_settings(self.settings)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate_schema: bool = False) -> Registry:

@@ -1,65 +1,25 @@
-"""The database tables (SQLAlchemy 2 declarative).  ``ChildRow`` is the table of
-cases, ``Child`` would be the domain object: rows never leave storage/ and
-services/ except as plain values."""
+"""Organisations, users, sources and imports; children, their records and
+everything known about them; the review queue."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps are stored in UTC and always come back timezone-aware (SQLite
-    keeps no zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; Homeward stores UTC-aware times only")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+from homeward.storage.tables.base import Base, utcnow
 
 
 class OrganisationRow(Base):
@@ -360,180 +320,3 @@ class MatchCandidateRow(Base):
     """The link or merge an acceptance made (undone with it)."""
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}
-
-
-class HandoverListRow(Base):
-    """A list of children handed over in negotiations: what it is for, and how
-    its entries are chosen (a saved search plus additions and removals)."""
-
-    __tablename__ = "handover_lists"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(300))
-    purpose: Mapped[str] = mapped_column(Text)
-    channel: Mapped[str] = mapped_column(String(200))
-    recipient: Mapped[str] = mapped_column(String(300))
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    criteria: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    """The saved search: category, status, located in Russia, with a legal representative."""
-    extra_fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    """Fields beyond the profile, each with its justification, who and when."""
-    author: Mapped[str] = mapped_column(String(80))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
-
-
-class ListChangeRow(Base):
-    """A child added to or removed from a list by hand, with the reason."""
-
-    __tablename__ = "list_changes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("handover_lists.id"), index=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"))
-    action: Mapped[str] = mapped_column(String(10))
-    """``add`` or ``remove``."""
-    reason: Mapped[str] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ListVersionRow(Base):
-    """One version of a list: draft, approved by someone other than its author,
-    then frozen for good with the SHA-256 of its canonical content and the
-    registry's Ed25519 signature over that hash."""
-
-    __tablename__ = "list_versions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("handover_lists.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20))
-    """``draft``, ``approved`` or ``frozen``."""
-    created_by: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    approved_by: Mapped[str | None] = mapped_column(String(80))
-    approved_at: Mapped[datetime | None]
-    frozen_by: Mapped[str | None] = mapped_column(String(80))
-    frozen_at: Mapped[datetime | None]
-    content: Mapped[str | None] = mapped_column(Text)
-    """The canonical JSON that was frozen, byte for byte."""
-    content_sha256: Mapped[str | None] = mapped_column(String(64))
-    signature: Mapped[str | None] = mapped_column(String(200))
-    public_key: Mapped[str | None] = mapped_column(String(200))
-    entries: Mapped[int] = mapped_column(Integer, default=0)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (UniqueConstraint("list_id", "number", name="uq_list_versions_number"),)
-
-
-class ListEntryRow(Base):
-    """A child on a frozen version, with the values handed over."""
-
-    __tablename__ = "list_entries"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    child_id: Mapped[int] = mapped_column(ForeignKey("children.id"), index=True)
-    values: Mapped[dict[str, Any]] = mapped_column(JSON)
-    __table_args__ = (UniqueConstraint("version_id", "number", name="uq_list_entries_number"),)
-
-
-class DeliveryRow(Base):
-    """A frozen version handed over: when, to whom, through which channel."""
-
-    __tablename__ = "list_deliveries"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"), index=True)
-    delivered_on: Mapped[str] = mapped_column(String(10))
-    recipient: Mapped[str] = mapped_column(String(300))
-    channel: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ListAnswerRow(Base):
-    """What the other side or a mediator answered about one entry of a frozen
-    version.  Every answer is kept; the latest one counts."""
-
-    __tablename__ = "list_answers"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("list_entries.id"), index=True)
-    answer: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str | None] = mapped_column(Text)
-    """What they said beyond the answer: where the child is, what they dispute."""
-    answered_on: Mapped[str] = mapped_column(String(10))
-    source: Mapped[str] = mapped_column(String(300))
-    """Who answered, through what (a mediator's letter, the reply file of round 3)."""
-    recorded_by: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
-    applied_by: Mapped[str | None] = mapped_column(String(80))
-    """Who confirmed the status move the answer implies (none until confirmed)."""
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
-
-
-class CounterRow(Base):
-    """Named counters (case serials per year), incremented under a row lock."""
-
-    __tablename__ = "counters"
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[int] = mapped_column(Integer)
-
-
-class AuditRow(Base):
-    """The hash-chained audit log.  Text columns keep the exact bytes that were
-    hashed; the database may not reorder them as it would JSON."""
-
-    __tablename__ = "audit_log"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
-    at: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(80))
-    entity_type: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str | None] = mapped_column(String(64))
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
-    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id"),)
-
-
-class WebSessionRow(Base):
-    """A browser's sign-in.  The cookie holds a random token; only its SHA-256
-    is kept, so reading the table (or the audit log) lets no one sign in.
-
-    ``stage`` is ``second_factor`` (password given, code awaited), ``enrol``
-    (password given, a new TOTP secret shown and awaiting its first code, kept
-    in ``totp_secret``) or ``active``.  A session ends when it expires, is
-    revoked (signing out) or the user's password changes after it began."""
-
-    __tablename__ = "web_sessions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(20))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
-    last_seen_at: Mapped[datetime | None]
-    """When the session was last used, to the minute: a session idle longer
-    than the settings allow ends.  Kept up to date outside the audit trail,
-    which would otherwise gain a row per minute of work."""
-
-
-class ApiTokenRow(Base):
-    """A bearer token of the JSON API.  Acts as its user, with the user's role
-    as it is when the token is used; only the token's SHA-256 is kept."""
-
-    __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    label: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime | None]
-    revoked_at: Mapped[datetime | None]

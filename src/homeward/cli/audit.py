@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from homeward.cli.common import console, err_console, open_registry
-from homeward.services import audit_trail
+from homeward.services import audit_trail, evidence
 
 app = typer.Typer(help="Verify the tamper-evident audit trail.", no_args_is_help=True)
 
@@ -20,17 +20,25 @@ def verify(
         typer.Option(help="A checkpoint file from 'audit checkpoint': the log must still hold it."),
     ] = None,
 ) -> None:
-    """Check every entry of the audit trail; exit 1 naming the first broken one."""
+    """Check every entry of the audit trail, and every stored file against its
+    document and the trail; exit 1 naming the first broken entry and every
+    changed file."""
     with open_registry() as registry:
         report = audit_trail.verify_audit(registry, checkpoint)
+        store = evidence.verify_store(registry)
     if report.ok:
         console.print(
             f"audit trail verified: {report.entries} entries, head {report.head_seq} "
             f"sha256 {report.head_hash}"
         )
-        return
-    err_console.print(f"[red]audit trail broken[/red] at {report.problem}")
-    raise typer.Exit(1)
+    else:
+        err_console.print(f"[red]audit trail broken[/red] at {report.problem}")
+    if store.ok:
+        console.print(f"file store verified: {store.documents} documents, {store.files} files")
+    for problem in store.problems:
+        err_console.print(f"[red]file store:[/red] {problem}")
+    if not (report.ok and store.ok):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from homeward.config import Settings
@@ -19,7 +20,16 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:
-    return Settings()
+    """The settings in force; a setting that is wrong (or a key that encryption
+    needs and is missing) stops the command with a plain message."""
+    try:
+        return Settings()
+    except ValidationError as err:
+        for problem in err.errors():
+            err_console.print(
+                f"[red]error in the settings:[/red] {problem['msg'].removeprefix('Value error, ')}"
+            )
+        raise typer.Exit(2) from err
 
 
 @contextmanager

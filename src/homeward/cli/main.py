@@ -8,6 +8,7 @@ from homeward.cli import (
     admin,
     audit,
     demo,
+    evidence,
     exchange,
     exports,
     imports,
@@ -28,6 +29,7 @@ app.command("backup")(admin.backup_command)
 app.command("restore")(admin.restore_command)
 app.command("demo")(demo.demo)
 app.add_typer(audit.app, name="audit")
+app.add_typer(evidence.app, name="evidence")
 app.add_typer(names.app, name="names")
 app.command("link")(link.link)
 app.add_typer(link.app, name="match")

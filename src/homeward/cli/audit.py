@@ -20,11 +20,13 @@ def verify(
         typer.Option(help="A checkpoint file from 'audit checkpoint': the log must still hold it."),
     ] = None,
 ) -> None:
-    """Check every entry of the audit trail, and every stored file against its
-    document and the trail; exit 1 naming the first broken entry and every
+    """Check every entry of the audit trail, replay it against the tables, and
+    check every stored file against its document and the trail; exit 1 naming
+    the first broken entry, each row changed behind the trail's back and every
     changed file."""
     with open_registry() as registry:
         report = audit_trail.verify_audit(registry, checkpoint)
+        rows = audit_trail.verify_rows(registry)
         store = evidence.verify_store(registry)
     if report.ok:
         console.print(
@@ -33,11 +35,15 @@ def verify(
         )
     else:
         err_console.print(f"[red]audit trail broken[/red] at {report.problem}")
+    if not rows:
+        console.print("every table agrees with the audit trail")
+    for problem in rows:
+        err_console.print(f"[red]changed behind Homeward's back:[/red] {problem}")
     if store.ok:
         console.print(f"file store verified: {store.documents} documents, {store.files} files")
     for problem in store.problems:
         err_console.print(f"[red]file store:[/red] {problem}")
-    if not (report.ok and store.ok):
+    if not (report.ok and store.ok) or rows:
         raise typer.Exit(1)
 
 

@@ -10,7 +10,7 @@ from homeward import keys
 from homeward.domain.roles import Permission
 from homeward.errors import Invalid
 from homeward.services.registry_app import Registry
-from homeward.storage import audit
+from homeward.storage import audit, audit_replay
 
 
 def verify_audit(registry: Registry, checkpoint: Path | None = None) -> audit.ChainReport:
@@ -22,6 +22,14 @@ def verify_audit(registry: Registry, checkpoint: Path | None = None) -> audit.Ch
     with registry.uow(write=False) as uow:
         uow.actor.require(Permission.READ_AUDIT)
         return audit.verify_chain(audit.iter_entries(uow.session), expect_head=expect)
+
+
+def verify_rows(registry: Registry, limit: int = 50) -> list[str]:
+    """Replay the trail against the tables: every row changed, added or removed
+    behind Homeward's back, named (``storage.audit_replay``)."""
+    with registry.uow(write=False) as uow:
+        uow.actor.require(Permission.READ_AUDIT)
+        return audit_replay.differences(uow.session, limit)
 
 
 def write_checkpoint(registry: Registry, path: Path) -> dict[str, Any]:

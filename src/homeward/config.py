@@ -62,6 +62,22 @@ class Settings(BaseSettings):
     read encrypted files even once ``encrypt_files`` is turned off again."""
     max_document_mb: int = Field(default=100, ge=1)
     """The largest document or evidence file the web app accepts."""
+    retention_public_reports_days: int = Field(default=365, ge=0)
+    """A report from the public form rejected in triage is removed this many days
+    after the rejection (the rejection itself is kept); 0 keeps them all.  See
+    docs/retention.md."""
+    retention_untriaged_public_reports_days: int = Field(default=0, ge=0)
+    """A report from the public form nobody has triaged is removed this many days
+    after it arrived; 0 (the default) keeps it until someone triages it."""
+    retention_duplicate_proposals_days: int = Field(default=90, ge=0)
+    """A proposed match nobody decided, about a case merged away or rejected as a
+    duplicate, leaves the review queue this many days after that; 0 keeps them."""
+    retention_orphan_files_days: int = Field(default=2, ge=0)
+    """A file in the store that no document names (an interrupted upload, a
+    superseded working copy) is removed once it is this many days old; 0 keeps them."""
+    retention_withdrawn_documents_days: int = Field(default=3650, ge=0)
+    """The documents of a case closed as withdrawn are removed this many days after
+    it was closed so; 0 keeps them."""
 
     @field_validator("file_key")
     @classmethod

@@ -16,6 +16,7 @@ from homeward.cli import (
     lists,
     names,
     reports,
+    retention,
     review,
     web,
 )
@@ -40,6 +41,7 @@ app.add_typer(exports.app, name="export")
 app.add_typer(reports.app, name="report")
 app.add_typer(lists.app, name="lists")
 app.add_typer(exchange.app, name="exchange")
+app.add_typer(retention.app, name="retention")
 app.command("serve")(web.serve)
 
 

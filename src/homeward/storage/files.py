@@ -89,6 +89,9 @@ class FileStore:
             target = self.path(sha)
             if target.exists():
                 tmp.unlink()
+                # Stored again just now: the retention grace period for files no
+                # document names yet counts from this moment, not the first upload.
+                os.utime(target)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, target)

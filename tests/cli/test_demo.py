@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from homeward.cli.main import app
 from homeward.config import Settings
-from homeward.services import audit_trail
+from homeward.services import audit_trail, evidence
 from homeward.services.registry_app import Registry
 from homeward.storage.tables import ChildRow, RecordRow, UserRow
 
@@ -42,5 +42,16 @@ def test_demo_builds_a_separate_registry_with_every_role(
         assert roles == {"admin", "case_worker", "verifier", "analyst", "partner", "auditor"}
         assert any(n.isascii() for n in scripts) and any(not n.isascii() for n in scripts)
         assert audit_trail.verify_audit(demo).ok
+        with demo.uow(write=False) as uow:
+            ids = list(uow.session.scalars(select(ChildRow.id)))
+            readiness = evidence.readiness_of(uow, ids)
+            documents = [d for i in ids for d in evidence.case_documents(uow, i)]
+        # cases on their way home carry (synthetic) scans of their papers
+        assert documents and all(demo.files.check(d.sha256) is None for d in documents)
+        assert {d.kind for d in documents} >= {"birth_certificate"}
+        assert any(r.ready for r in readiness.values()) or any(
+            "birth_certificate" not in r.missing for r in readiness.values()
+        )
+        assert evidence.verify_store(demo).ok and audit_trail.verify_rows(demo) == []
     finally:
         demo.close()

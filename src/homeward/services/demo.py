@@ -3,10 +3,12 @@ the demo shows exactly what Homeward does with real reports."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from homeward.domain.documents import DocumentKind, TravellerRole
 from homeward.domain.model import (
     Category,
     EventKind,
@@ -17,12 +19,15 @@ from homeward.domain.model import (
 from homeward.domain.roles import Actor, Role
 from homeward.domain.status import Status
 from homeward.errors import Invalid
-from homeward.services import accounts, cases, review
+from homeward.names.translit import transliterate
+from homeward.services import accounts, cases, evidence, review
 from homeward.services.records import raw_copy, record_data
 from homeward.services.registry_app import Registry
+from homeward.storage.files import FileStore
 from homeward.storage.tables import FacilityRow
 from homeward.storage.uow import UnitOfWork
 from homeward.synthetic import generate
+from homeward.synthetic.documents import synthetic_pdf
 from homeward.synthetic.model import SyntheticChild
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -157,9 +162,13 @@ def build_demo(
             for child in dataset.children[start : start + batch]:
                 status, detail, _ = rng.choices(STATUS_MIX, weights)[0]
                 partner = rng.random() < 0.1
-                _load_child(uow, child, by_child.get(child.child_key, []), sources, facilities,
-                            orgs["Partner NGO"] if partner else orgs["Ombudsman's office"],
-                            _path(status, detail), rng, summary)  # fmt: skip
+                path = _path(status, detail)
+                case_id = _load_child(
+                    uow, child, by_child.get(child.child_key, []), sources, facilities,
+                    orgs["Partner NGO"] if partner else orgs["Ombudsman's office"], path, rng,
+                    summary,
+                )  # fmt: skip
+                _add_documents(uow, registry.files, case_id, child, status, rng)
                 done += 1
             uow.commit()
         if progress:
@@ -212,7 +221,7 @@ def _load_child(
     path: list[tuple[Status, str | None]],
     rng: random.Random,
     summary: DemoSummary,
-) -> None:
+) -> int:
     category = Category(child.category) if child.category else Category.DEPORTED
     case = cases.open_case(uow, category=category, organisation_id=organisation_id)
     summary.children += 1
@@ -253,3 +262,54 @@ def _load_child(
         )  # fmt: skip
     for status, detail in path:
         cases.move_status(uow, case.id, status, detail=detail, reason="demo history")
+    return case.id
+
+
+_RETURN_PAPERS = (
+    DocumentKind.BIRTH_CERTIFICATE,
+    DocumentKind.PROOF_OF_KINSHIP,
+    DocumentKind.POWER_OF_ATTORNEY,
+    DocumentKind.RETURN_IDENTITY_CERTIFICATE,
+)
+_PAPERS_BY_STATUS = {
+    Status.VERIFIED: 1,
+    Status.LOCATED: 2,
+    Status.RETURN_IN_PROGRESS: 4,
+    Status.RETURNED: 4,
+    Status.REINTEGRATION: 4,
+}
+"""How many of the return papers a case in this status has gathered."""
+
+
+def _add_documents(
+    uow: UnitOfWork,
+    files: FileStore,
+    case_id: int,
+    child: SyntheticChild,
+    status: Status,
+    rng: random.Random,
+) -> None:
+    """Synthetic scans of the papers a return needs, as far as the case has got:
+    all of them verified and a traveller named once a return is under way."""
+    papers = _PAPERS_BY_STATUS.get(status, 0)
+    if not papers or rng.random() < 0.3:
+        return
+    name = transliterate(f"{child.surname.for_sex(child.sex)} {child.given_name}")
+    born = f"born {child.birth_date.isoformat()}, {child.birth_place.latin}"
+    under_way = status in (Status.RETURN_IN_PROGRESS, Status.RETURNED, Status.REINTEGRATION)
+    for kind in _RETURN_PAPERS[:papers]:
+        title = kind.value.replace("_", " ").upper()
+        scan = synthetic_pdf(title, [name, born])
+        info = evidence.add_document(
+            uow, files, case_id, io.BytesIO(scan), kind=kind,
+            filename=f"{kind.value}-{name.split()[0].lower()}.pdf",
+            media_type="application/pdf", description="synthetic demo scan",
+        )  # fmt: skip
+        if under_way or rng.random() < 0.5:
+            evidence.verify_document(uow, info.id)
+    if under_way:
+        representatives = [r for r in uow.repos.relatives.of_child(case_id)
+                           if r.is_legal_representative]  # fmt: skip
+        if representatives:
+            evidence.set_traveller(uow, case_id, name=None, relative_id=representatives[0].id,
+                                   role=TravellerRole.LEGAL_REPRESENTATIVE)  # fmt: skip

@@ -28,6 +28,7 @@ app = typer.Typer(
 app.command("init")(admin.init)
 app.command("backup")(admin.backup_command)
 app.command("restore")(admin.restore_command)
+app.command("backup-keygen")(admin.backup_keygen)
 app.command("demo")(demo.demo)
 app.add_typer(audit.app, name="audit")
 app.add_typer(evidence.app, name="evidence")

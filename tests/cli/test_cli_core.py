@@ -46,7 +46,10 @@ def test_audit_verify_exits_non_zero_after_tampering(env: Settings) -> None:
     assert "entry 2: edited" in broken.output
 
 
-def test_backup_verify_and_restore(env: Settings, tmp_path: Path) -> None:
+def test_backup_verify_and_restore(
+    env: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOMEWARD_BACKUP_PASSPHRASE", "a long escrow passphrase")
     assert runner.invoke(app, ["init"]).exit_code == 0
     file = tmp_path / "registry.hwb"
     made = runner.invoke(app, ["backup", str(file)])

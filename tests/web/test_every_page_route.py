@@ -22,6 +22,7 @@ from homeward.web.pages import routers
 from tests.factories import make_child
 from tests.web.conftest import World, sign_in
 from tests.web.test_every_route import (  # noqa: F401 (the fixture)
+    EVIDENCE,
     LIST_READERS,
     READERS,
     ROLE_NAMES,
@@ -69,6 +70,21 @@ PAGES: dict[str, tuple[str, frozenset[str], bool]] = {
         True,
     ),
     "/cases/{case_number}/merged": ("/cases/{merged}/merged", READERS, True),
+    "/cases/{case_number}/documents/{document_id}": (
+        "/cases/{child}/documents/{document}",
+        EVIDENCE,
+        True,
+    ),
+    "/cases/{case_number}/documents/{document_id}/original": (
+        "/cases/{child}/documents/{document}/original",
+        EVIDENCE,
+        True,
+    ),
+    "/cases/{case_number}/documents/{document_id}/working": (
+        "/cases/{child}/documents/{document}/working",
+        EVIDENCE,
+        True,
+    ),
     "/reports/new": ("/reports/new", allowed(P.CREATE_RECORDS), False),
     "/review": ("/review", allowed(P.REVIEW_MATCHES), False),
     "/review/{candidate_id}": ("/review/{candidate}", allowed(P.REVIEW_MATCHES), False),

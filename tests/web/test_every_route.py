@@ -11,6 +11,7 @@ not see, and changes nothing in the registry.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,12 +34,19 @@ from tests.web.conftest import (
 
 P = Permission
 ROLE_NAMES = [r.value for r in ROLES]
-SECRETS = (REPORTER, REPORTER_CONTACT, RELATIVE_PHONE, "seen in Anapa")
-"""What only roles that read sensitive fields may ever receive."""
+DOCUMENT = b"%PDF-1.4\n% the mother's statement, scanned\n%%EOF\n"
+DOCUMENT_NAME = "zayava-materi-kovalenko.pdf"
+SECRETS = (
+    REPORTER, REPORTER_CONTACT, RELATIVE_PHONE, "seen in Anapa", DOCUMENT_NAME,
+    hashlib.sha256(DOCUMENT).hexdigest(),
+)  # fmt: skip
+"""What only roles that read sensitive fields may ever receive (a document's
+name and hash among them: evidence)."""
 WATCHED_TABLES = (
     "children", "records", "sources", "relatives", "events", "status_changes", "decisions",
     "match_candidates", "handover_lists", "list_changes", "list_versions", "list_entries",
     "list_deliveries", "list_answers", "facilities", "imports", "quarantine", "users",
+    "documents", "return_plans",
 )  # fmt: skip
 """Tables a refused request must leave as they were (the audit log and
 sessions may grow: refusals and reads are noted)."""
@@ -121,10 +129,24 @@ def walk(app_client: TestClient, world: World) -> Walk:
     )  # fmt: skip
     import_id = imported["result"]["import_id"]
     [held] = done.ok("case_worker", "GET", f"/imports/{import_id}/quarantine")["items"]
+    document = done.ok(
+        "case_worker", "POST", f"/cases/{child}/documents", 201,
+        files={"file": (DOCUMENT_NAME, io.BytesIO(DOCUMENT), "application/pdf")},
+        data={"kind": "proof_of_kinship"},
+    )["id"]  # fmt: skip
+    done.ok(
+        "case_worker", "POST", f"/documents/{document}/working",
+        files={"file": ("redacted.pdf", io.BytesIO(DOCUMENT + b" "), "application/pdf")},
+        data={"note": "her address blacked out"},
+    )  # fmt: skip
+    done.ok("verifier", "POST", f"/documents/{document}/verify", json={})
+    done.ok("case_worker", "POST", f"/cases/{child}/traveller", json={"relative_id": None,
+            "name": "Коваленко Олена Петрівна", "role": "legal_representative"})  # fmt: skip
     done.ids.update(
         child=child, record=records["items"][0]["id"], report=report["record_id"],
         list=list_id, answer=answer["id"], facility=facility["id"], import_=import_id,
         job=imported["job_id"], held=held["id"], candidate=world.candidate_id,
+        document=document,
     )  # fmt: skip
     return done
 
@@ -147,6 +169,7 @@ class Route:
             child=ids["child"], record=ids["record"], report=ids["report"], list=ids["list"],
             answer=ids["answer"], facility=ids["facility"], import_=ids["import_"],
             job=ids["job"], held=ids["held"], candidate=ids["candidate"], version=1,
+            document=ids["document"],
         )  # fmt: skip
 
 
@@ -158,6 +181,8 @@ READERS = allowed(P.READ_CASES)
 LIST_READERS = allowed(P.READ_CASES, any_of=(P.COMPOSE_LISTS, P.APPROVE_LISTS))
 LINKERS = allowed(any_of=(P.CREATE_RECORDS, P.REVIEW_MATCHES))
 """Linking a report to a case is what a reviewer does too."""
+EVIDENCE = allowed(P.READ_CASES, P.READ_SENSITIVE)
+"""Documents are evidence: only the roles that read sensitive values reach them."""
 ROUTES = [
     Route("GET", "/search?q=Kovalenko", READERS),
     Route("GET", "/cases", READERS),
@@ -184,6 +209,11 @@ ROUTES = [
     Route("GET", "/facilities", READERS),
     Route("GET", "/facilities/{facility}", READERS),
     Route("GET", "/statistics", allowed(P.READ_STATISTICS)),
+    Route("GET", "/cases/{child}/documents", EVIDENCE, scoped=True),
+    Route("GET", "/documents/{document}", EVIDENCE, scoped=True),
+    Route("GET", "/documents/{document}/original", EVIDENCE, scoped=True),
+    Route("GET", "/documents/{document}/working", EVIDENCE, scoped=True),
+    Route("GET", "/cases/{child}/readiness", READERS, scoped=True),
     # changes: each with a request the allowed roles could make
     Route("POST", "/cases/{child}/status", allowed(P.MOVE_STATUS), scoped=True,
           body=lambda w: {"status": "under_verification", "reason": "walk"}),
@@ -197,6 +227,14 @@ ROUTES = [
           body=lambda w: {"record_ids": [w.ids["record"]], "reason": "walk"}),
     Route("POST", "/cases/{child}/assign", allowed(P.EDIT_CASES), scoped=True,
           body=lambda w: {"username": "case_worker"}),
+    Route("POST", "/cases/{child}/documents", allowed(P.EDIT_CASES, P.READ_SENSITIVE),
+          scoped=True),
+    Route("POST", "/documents/{document}/working", allowed(P.EDIT_CASES, P.READ_SENSITIVE),
+          scoped=True),
+    Route("POST", "/documents/{document}/verify", allowed(P.VERIFY_CASES, P.READ_SENSITIVE),
+          scoped=True, body=lambda w: {}),
+    Route("POST", "/cases/{child}/traveller", allowed(P.EDIT_CASES), scoped=True,
+          body=lambda w: {"name": "walk", "role": "official"}),
     Route("POST", "/reports", allowed(P.CREATE_RECORDS), body=_report),
     Route("POST", "/reports/{report}/link", LINKERS, scoped=True,
           body=lambda w: {"case_number": w.ids["child"], "reason": "walk"}),
@@ -234,6 +272,14 @@ ROUTES = [
           body=lambda w: {"note": "walk"}),
 ]  # fmt: skip
 UPLOADS = {
+    "/cases/{child}/documents": lambda: {
+        "files": {"file": ("walk.pdf", io.BytesIO(b"%PDF walk"), "application/pdf")},
+        "data": {"kind": "photo"},
+    },
+    "/documents/{document}/working": lambda: {
+        "files": {"file": ("walk.pdf", io.BytesIO(b"%PDF walk"), "application/pdf")},
+        "data": {"note": "walk"},
+    },
     "/imports": lambda: {
         "files": {"file": ("other.csv", io.BytesIO(CSV.encode("utf-8") + b"\n"), "text/csv")}
     },

@@ -21,6 +21,7 @@ from homeward.storage.tables import (
     AuditRow,
     ChildRow,
     DeliveryRow,
+    DocumentRow,
     HandoverListRow,
     ListAnswerRow,
     ListEntryRow,
@@ -153,15 +154,21 @@ HISTORY_LIMIT = 200
 
 def case_history(uow: UnitOfWork, view: CaseView) -> list[dict[str, Any]]:
     """The audit trail of this case, newest first: every change to the case,
-    its records, events, relatives and decisions, and every time it was opened
-    (who, when, what; the values stay on the audit pages, for auditors)."""
+    its records, events, relatives, decisions and documents, every time it was
+    opened, and each document's views and downloads (who, when, what; the
+    values stay on the audit pages, for auditors, and no document's name or
+    hash is shown here)."""
     child_id = int(view.child["id"])
+    owners = [child_id, *(c.id for c in uow.repos.children.merged_into(child_id))]
     wanted = {
         "children": [child_id],
         "records": [r["id"] for r in view.records],
         "events": [e["id"] for e in view.events],
         "relatives": [r["id"] for r in view.relatives],
         "decisions": [d["id"] for d in view.decisions],
+        "documents": list(
+            uow.session.scalars(select(DocumentRow.id).where(DocumentRow.child_id.in_(owners)))
+        ),
     }
     clauses = [
         and_(AuditRow.entity_type == table, AuditRow.entity_id.in_([str(i) for i in ids]))

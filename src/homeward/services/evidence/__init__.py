@@ -24,6 +24,7 @@ from homeward.services.evidence.packages import (
 from homeward.services.evidence.readiness import (
     ChecklistItem,
     Readiness,
+    readiness_by_case_number,
     readiness_of,
     return_readiness,
     set_traveller,
@@ -43,6 +44,7 @@ __all__ = [
     "export_package",
     "get_document",
     "open_document",
+    "readiness_by_case_number",
     "readiness_of",
     "return_readiness",
     "set_traveller",

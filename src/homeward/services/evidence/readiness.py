@@ -154,6 +154,23 @@ def readiness_of(uow: UnitOfWork, child_ids: Iterable[int]) -> dict[int, Readine
     return {child_id: _assess(child_id, f) for child_id, f in facts.items()}
 
 
+def readiness_by_case_number(uow: UnitOfWork, case_numbers: Iterable[str]) -> dict[str, Readiness]:
+    """The checklists of the cases these numbers name (a handover list's
+    entries), by number; a merged duplicate's number is answered by the case
+    it was merged into, and a number of no reachable case is left out."""
+    uow.actor.require(Permission.READ_CASES)
+    wanted = sorted(set(case_numbers))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(ChildRow.case_number, ChildRow.id, ChildRow.merged_into_id)
+        for number, child_id, merged_into in uow.session.execute(
+            query.where(ChildRow.case_number.in_(wanted[start : start + 500]))
+        ):
+            found[number] = merged_into or child_id
+    ready = readiness_of(uow, found.values())
+    return {number: ready[i] for number, i in found.items() if i in ready}
+
+
 def set_traveller(
     uow: UnitOfWork,
     child_id: int,

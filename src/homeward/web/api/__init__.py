@@ -48,12 +48,24 @@ def error_body(status: int, message: str, **extra: Any) -> JSONResponse:
 
 
 def create_api(web: WebState) -> FastAPI:
-    from homeward.web.api import cases, facilities, imports, lists, reports, review, statistics
+    from homeward.web.api import (
+        cases,
+        documents,
+        facilities,
+        imports,
+        lists,
+        reports,
+        review,
+        statistics,
+    )
 
     api = FastAPI(
         title="Homeward API",
         version="1",
-        description="Cases, search, reports, the review queue and statistics of the registry.",
+        description=(
+            "Cases, search, reports, documents and return readiness, the review queue and "
+            "statistics of the registry."
+        ),
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
@@ -90,6 +102,6 @@ def create_api(web: WebState) -> FastAPI:
         ]
         return error_body(422, "; ".join(problems), kind="Invalid")
 
-    for module in (cases, reports, review, imports, lists, facilities, statistics):
+    for module in (cases, documents, reports, review, imports, lists, facilities, statistics):
         api.include_router(module.router)
     return api

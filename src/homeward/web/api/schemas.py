@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from homeward.domain.documents import DocumentKind, TravellerRole
 from homeward.domain.model import Category
 from homeward.domain.status import Status
 from homeward.services.review import Action
@@ -112,3 +114,97 @@ class CaseAssign(BaseModel):
     version: int | None = Field(
         default=None, description="The version you saw; refused (409) if it changed since"
     )
+
+
+# --- documents and return readiness ----------------------------------------------------
+
+
+class DocumentRead(BaseModel):
+    """A document of a case as roles that read evidence see it."""
+
+    id: int
+    case_number: str = Field(description="The case it was added to (perhaps merged since)")
+    kind: DocumentKind
+    filename: str = Field(description="The name it arrived with; never used as a path")
+    media_type: str
+    size: int = Field(description="Bytes of the original")
+    sha256: str = Field(description="SHA-256 of the original, which is never replaced")
+    description: str | None
+    record_id: int | None
+    event_id: int | None
+    source_id: int | None
+    added_by: str
+    added_at: datetime
+    verified_by: str | None
+    verified_at: datetime | None
+    working_sha256: str | None = Field(description="The working (redacted) copy, if any")
+    working_media_type: str | None
+    working_size: int | None
+    working_note: str | None = Field(description="What the working copy redacts, and why")
+    version: int = Field(description="Send it back to verify or replace the working copy")
+
+
+class CustodyEntryRead(BaseModel):
+    """One entry of a document's chain of custody (an audit trail entry)."""
+
+    seq: int = Field(description="The entry's number in the audit trail")
+    at: str = Field(description="When, ISO 8601 in UTC")
+    actor: str
+    action: str = Field(
+        description="document.add, document.view, document.download, document.export, "
+        "document.redact or document.verify"
+    )
+    details: dict[str, Any] = Field(description="e.g. the copy downloaded and its SHA-256")
+
+
+class DocumentDetail(DocumentRead):
+    custody: list[CustodyEntryRead] = Field(description="Oldest first; this read is the last")
+
+
+class DocumentList(BaseModel):
+    items: list[DocumentRead]
+    total: int
+
+
+class DocumentVerify(BaseModel):
+    version: int | None = Field(
+        default=None, description="The version you saw; refused (409) if it changed since"
+    )
+
+
+class ChecklistItemRead(BaseModel):
+    key: str = Field(
+        description="identity_verified, legal_representative, birth_certificate, "
+        "proof_of_kinship, authority, return_identity_certificate or traveller"
+    )
+    state: Literal["met", "unverified", "missing"] = Field(
+        description="unverified: a document is there but nobody verified it yet"
+    )
+    met: bool
+    document_ids: list[int] = Field(
+        description="The documents behind the line (empty for roles that may not read evidence)"
+    )
+    detail: str | None = Field(
+        description="The case's status, the requesting representative's or the traveller's name"
+    )
+
+
+class ReadinessRead(BaseModel):
+    case_number: str
+    ready: bool = Field(description="Every line met")
+    missing: list[str] = Field(description="The keys of the lines not met")
+    items: list[ChecklistItemRead]
+    traveller_name: str | None
+    traveller_role: TravellerRole | None
+
+
+class TravellerSet(BaseModel):
+    """Who will travel to bring the child home; a relative of the case by id, or
+    a name.  Neither says the traveller is not known any more."""
+
+    name: str | None = Field(default=None, max_length=300)
+    role: TravellerRole | None = None
+    relative_id: int | None = Field(
+        default=None, description="A relative of this case; travels under their own name"
+    )
+    note: str | None = Field(default=None, max_length=4000)

@@ -4,12 +4,13 @@ translate differently is an error caught when this module loads."""
 
 from __future__ import annotations
 
-from homeward.web.messages import admin, cases, core, imports, lists, public
+from homeward.web.messages import admin, cases, core, documents, imports, lists, public
 
 AREAS = {
     "core": core.UKRAINIAN,
     "admin": admin.UKRAINIAN,
     "cases": cases.UKRAINIAN,
+    "documents": documents.UKRAINIAN,
     "imports": imports.UKRAINIAN,
     "lists": lists.UKRAINIAN,
     "public": public.UKRAINIAN,

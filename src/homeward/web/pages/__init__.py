@@ -12,6 +12,7 @@ def routers() -> list[APIRouter]:
         audit,
         auth,
         cases,
+        documents,
         facilities,
         imports,
         lists,
@@ -22,7 +23,7 @@ def routers() -> list[APIRouter]:
     )
 
     modules = (
-        auth, public, account, cases, reports, review, imports, lists, facilities, statistics,
-        audit, admin,
+        auth, public, account, cases, documents, reports, review, imports, lists, facilities,
+        statistics, audit, admin,
     )  # fmt: skip
     return [module.router for module in modules]

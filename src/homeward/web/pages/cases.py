@@ -16,7 +16,9 @@ from homeward.errors import Invalid
 from homeward.linkage.search import search
 from homeward.services import assignments, case_view, cases, merging, worklist
 from homeward.storage.uow import UnitOfWork
+from homeward.web import evidence
 from homeward.web.deps import language, page_actor, read_form, render, state
+from homeward.web.i18n import Translator
 from homeward.web.messages.cases import reason_in_ukrainian
 from homeward.web.security import csrf_protect
 
@@ -87,19 +89,33 @@ def case_list(
 
 
 @router.get("/cases/{case_number}")
-def case_page(request: Request, case_number: str, actor: Actor = Depends(page_actor)) -> Response:
+def case_page(
+    request: Request, case_number: str, added: int | None = None,
+    actor: Actor = Depends(page_actor),
+) -> Response:  # fmt: skip
+    """The case; ``added``: a document just added, named at the top of the documents."""
+    with state(request).registry.uow(actor, write=False) as uow:
+        child_id, current_number = worklist.case_id(uow, case_number)
+    if current_number != case_number:
+        return RedirectResponse(f"/cases/{current_number}", status_code=303)
+    context = case_context(request, actor, child_id)
+    found = [d for d in context["documents"] if d.id == added]
+    return render(request, "case.html", {**context, "added_document": found[0] if found else None})
+
+
+def case_context(request: Request, actor: Actor, child_id: int) -> dict[str, Any]:
+    """What the case page shows (the documents' routes show it again with a
+    refused upload).  Opening it is written to the audit trail."""
     web = state(request)
     # The search for other cases that may be this child is the slow part: it
     # reads outside the write transaction, so other writers need not wait for it.
     with web.registry.uow(actor, write=False) as uow:
-        child_id, current_number = worklist.case_id(uow, case_number)
-        if current_number != case_number:
-            return RedirectResponse(f"/cases/{current_number}", status_code=303)
         candidates = case_view.candidate_cases(uow, child_id, model=web.model, limit=5)
         names = worklist.case_names(uow, [c.child_id for c in candidates])
     with web.registry.uow(actor) as uow:
+        view = case_view.view_case(uow, child_id)
         context: dict[str, Any] = {
-            "view": case_view.view_case(uow, child_id),
+            "view": view,
             "matches": worklist.open_matches_of(uow, child_id),
             "moves": worklist.status_moves(uow, child_id),
             "candidates": candidates,
@@ -109,9 +125,14 @@ def case_page(request: Request, case_number: str, actor: Actor = Depends(page_ac
             "merges": case_view.merges_into(uow, child_id),
             "assignee": assignments.assignee_of(uow, child_id),
             "assignable": assignments.assignable_users(uow, child_id),
+            **evidence.case_evidence(uow, child_id, view.records),
         }
         uow.commit()  # the read is in the audit trail
-    return render(request, "case.html", {**context, "why": explainer(request)})
+    tr = Translator(language(request), web.settings.time_zone)
+    return {
+        **context, "why": explainer(request), "upload_values": {}, "added_document": None,
+        "document_limit": evidence.limit_text(web.settings, tr), **evidence.labels(tr),
+    }  # fmt: skip
 
 
 def explainer(request: Request) -> Callable[[str], str]:

@@ -21,10 +21,11 @@ from starlette.responses import Response
 from homeward import keys
 from homeward.domain.roles import Actor
 from homeward.errors import HomewardError, Invalid, NotFound
-from homeward.services import answers, lists, worklist
+from homeward.services import answers, evidence, lists, worklist
 from homeward.services.answers import Answer
 from homeward.services.registry_app import Registry
 from homeward.web.deps import language, page_actor, read_form, render, state
+from homeward.web.evidence import labels as evidence_labels
 from homeward.web.i18n import CATEGORY_LABELS, STATUS_LABELS, Translator
 from homeward.web.security import csrf_protect
 
@@ -249,10 +250,14 @@ def _list_page(
                 context["difference"] = lists.difference(uow, list_id, previous[-1].number)
         if previous:
             context["previous"] = previous[-1]
+        # ready for return or not, for every child of the page in one go
+        context["readiness"] = evidence.readiness_by_case_number(
+            uow, [e["case_number"] for e in context["entries"]]
+        )
     context.update(
         extra_fields=lists.EXTRA_FIELDS, forbidden_fields=lists.FORBIDDEN_FIELDS,
         exports=EXPORTS, tally_exports=TALLY_EXPORTS, today=_today(),
-        **labels(_translator(request)),
+        **labels(_translator(request)), **evidence_labels(_translator(request)),
     )  # fmt: skip
     return render(request, "list.html", context, status_code=status_code)
 

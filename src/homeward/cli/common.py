@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from homeward.config import Settings
 from homeward.domain.roles import Actor, Role
@@ -17,6 +19,27 @@ from homeward.services.registry_app import Registry
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+_UNSEEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Characters a terminal acts on (escape sequences, bell, carriage return,
+NUL, line breaks) or that turn or hide text (direction overrides, zero-width
+characters)."""
+
+
+def plain(value: object) -> str:
+    """Text from outside (names, notes, file names, cells, errors quoting
+    them), ready for ``console.print`` and table cells: rich markup in it is
+    printed as written (``[bold red]x[/]`` stays that), and each character
+    of :data:`_UNSEEN` is shown as its escape (``\\x1b``, ``\\u202e``), so the
+    terminal does not act on it and the operator sees it is there."""
+    text = "" if value is None else str(value)
+    if not text.isprintable():
+        text = "".join(
+            ch.encode("unicode_escape").decode("ascii")
+            if unicodedata.category(ch) in _UNSEEN
+            else ch
+            for ch in text
+        )
+    return escape(text)
 
 
 def settings() -> Settings:
@@ -40,7 +63,7 @@ def open_registry(*, migrate_schema: bool = False) -> Iterator[Registry]:
     try:
         yield registry
     except HomewardError as err:
-        err_console.print(f"[red]error:[/red] {err}")
+        err_console.print(f"[red]error:[/red] {plain(err)}")
         raise typer.Exit(1) from err
     finally:
         registry.close()
@@ -51,7 +74,7 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except HomewardError as err:
-        err_console.print(f"[red]error:[/red] {err}")
+        err_console.print(f"[red]error:[/red] {plain(err)}")
         raise typer.Exit(1) from err
 
 

@@ -16,6 +16,7 @@ from homeward.cli.common import (
     friendly_errors,
     open_registry,
     operator,
+    plain,
     settings,
 )
 from homeward.errors import Invalid
@@ -99,7 +100,7 @@ def pfif_import(
         with registry.uow(operator()) as uow:
             result = pfif.import_pfif_file(uow, file)
             uow.commit()
-        console.print(result.describe())
+        console.print(plain(result.describe()))
         if not match or result.already_imported:
             return
         with registry.uow(operator()) as uow:

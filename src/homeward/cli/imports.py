@@ -16,6 +16,7 @@ from homeward.cli.common import (
     field_values,
     open_registry,
     operator,
+    plain,
     settings,
 )
 from homeward.domain.model import Category, Reliability, SourceKind
@@ -54,21 +55,25 @@ def preview_command(
             path, mapping=read_mapping_file(mapping) if mapping else None, sheet=sheet,
             sample_rows=rows,
         )  # fmt: skip
-    console.print(shown.reading)
+    console.print(plain(shown.reading))
     columns = Table("column", "header", "field", "why")
     for c in shown.columns:
-        columns.add_row(str(c.index + 1), c.header, c.field or "(raw copy only)", c.reason)
+        columns.add_row(
+            str(c.index + 1), plain(c.header), c.field or "(raw copy only)", plain(c.reason)
+        )
     console.print(columns)
     fields = [f for f in IMPORT_FIELDS if any(f in values for _, values, _ in shown.sample)]
     sample = Table("row", *fields, "problems")
     for number, values, errors in shown.sample:
-        sample.add_row(str(number), *(str(values.get(f, "")) for f in fields), "; ".join(errors))
+        sample.add_row(
+            str(number), *(plain(values.get(f, "")) for f in fields), plain("; ".join(errors))
+        )
     console.print(sample)
     console.print(
         f"{shown.rows_checked:,} rows checked, {shown.rows_with_errors:,} would be quarantined"
     )
     for error in shown.errors:
-        console.print(f"  {error}")
+        console.print(f"  {plain(error)}")
 
 
 @app.command("run")
@@ -121,7 +126,7 @@ def run_command(
             model=review.load_model(config), thresholds=review.Thresholds.from_settings(config),
             progress=progress,
         )  # fmt: skip
-    console.print(result.describe())
+    console.print(plain(result.describe()))
     if result.quarantined:
         console.print(f"see them with: homeward import quarantine {result.import_id}")
 
@@ -134,7 +139,7 @@ def list_command() -> None:
     table = Table("id", "file", "status", "imported", "quarantined", "linked", "queued", "started")
     for row in rows:
         table.add_row(
-            str(row.id), row.file_name, row.status, f"{row.rows_imported:,}",
+            str(row.id), plain(row.file_name), row.status, f"{row.rows_imported:,}",
             f"{row.rows_quarantined:,}", str(row.summary.get("linked", "")),
             str(row.summary.get("queued", "")), row.started_at.strftime("%Y-%m-%d %H:%M"),
         )  # fmt: skip
@@ -153,9 +158,9 @@ def show_command(
     table = Table("row", "name", "born", "case", "candidates")
     for entry in found:
         table.add_row(
-            str(entry.source_row or ""), entry.name, entry.birth_date or "",
+            str(entry.source_row or ""), plain(entry.name), plain(entry.birth_date),
             entry.case_number or "",
-            "; ".join(f"{n} {p:.2f} ({s})" for n, p, s in entry.candidates),
+            plain("; ".join(f"{n} {p:.2f} ({s})" for n, p, s in entry.candidates)),
         )  # fmt: skip
     console.print(table)
 
@@ -171,8 +176,8 @@ def quarantine_command(
     table = Table("id", "import", "row", "problems", "values")
     for row in rows:
         table.add_row(
-            str(row.id), str(row.import_id), str(row.source_row), "; ".join(row.errors),
-            ", ".join(f"{k}={v}" for k, v in row.values.items()),
+            str(row.id), str(row.import_id), str(row.source_row), plain("; ".join(row.errors)),
+            plain(", ".join(f"{k}={v}" for k, v in row.values.items())),
         )  # fmt: skip
     console.print(table)
 

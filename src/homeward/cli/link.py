@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from homeward.cli.common import console, err_console, friendly_errors
+from homeward.cli.common import console, err_console, friendly_errors, plain
 from homeward.linkage.batch import iter_records, pair_rows, write_pairs
 from homeward.linkage.batch import link as run_link
 from homeward.linkage.model import MatchModel, default_model
@@ -96,7 +96,7 @@ def explain(
         if f.level == "missing":
             continue
         weight = f"{f.weight:+.1f}" + ("" if f.counted else " (not counted)")
-        table.add_row(f.label, f.value_a, f.value_b, f.level, f.reason, weight)
+        table.add_row(f.label, plain(f.value_a), plain(f.value_b), f.level, plain(f.reason), weight)
     console.print(table)
     console.print(f"prior {scored.prior_weight:+.1f}")
     console.print(

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from homeward import keys
-from homeward.cli.common import console, err_console, open_registry, operator
+from homeward.cli.common import console, err_console, open_registry, operator, plain
 from homeward.services import answers, lists
 from homeward.services.answers import Answer
 from homeward.storage.uow import UnitOfWork
@@ -103,7 +103,7 @@ def show_command(list_id: ListId) -> None:
              "given_name_uk", "birth_date", "category", "legal_representative")]  # fmt: skip
     table = Table(*shown)
     for entry in draft.entries:
-        table.add_row(*(str(entry.get(f) or "") for f in shown))
+        table.add_row(*(plain(entry.get(f) or "") for f in shown))
     console.print(table)
     console.print(f"version {version.number} ({version.status}): {len(draft.entries)} entries")
     if draft.without_representative:
@@ -228,7 +228,7 @@ def verify_command(
                 "(checked with the key in the file: compare its fingerprint with the registry's)"
             )
         return
-    err_console.print(f"[red]not verified:[/red] {result.problem}")
+    err_console.print(f"[red]not verified:[/red] {plain(result.problem)}")
     raise typer.Exit(1)
 
 
@@ -288,7 +288,7 @@ def tally_command(
                 language=language,
             )  # fmt: skip
             uow.commit()
-    console.print(f"{tally.title}, version {tally.version}: {tally.sentence()}")
+    console.print(f"{plain(tally.title)}, version {tally.version}: {plain(tally.sentence())}")
     if tally.delivered_on:
         console.print(f"delivered {tally.delivered_on}, {tally.days_since_delivery} days ago")
     else:
@@ -323,7 +323,7 @@ def answers_import_command(
         f"number, {result.by_identity} by names and birth date), {len(result.problems)} not"
     )
     for problem in result.problems:
-        console.print(f"  {problem}")
+        console.print(f"  {plain(problem)}")
 
 
 @app.command("check")

@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from homeward.cli.common import plain
 from homeward.names.compare import agrees
 from homeward.names.fullname import explain_full_names, full_name_keys
 from homeward.names.normalize import normalize_name
@@ -35,12 +36,12 @@ def explain(
     console = Console()
     for value in (a, b):
         for repair in normalize_name(value).repairs:
-            console.print(f"[yellow]repaired:[/yellow] {repair.describe()}")
+            console.print(f"[yellow]repaired:[/yellow] {plain(repair.describe())}")
         reduced = parse_full_name(value).reduced
         if reduced:
-            console.print(f"[yellow]read in the nominative:[/yellow] {', '.join(reduced)}")
+            console.print(f"[yellow]read in the nominative:[/yellow] {plain(', '.join(reduced))}")
     explanation = explain_full_names(a, b)
-    table = Table(title=f"{a}  ↔  {b}")
+    table = Table(title=f"{plain(a)}  ↔  {plain(b)}")
     table.add_column("part")
     table.add_column("first")
     table.add_column("second")
@@ -50,15 +51,15 @@ def explain(
         level = part.comparison.level
         table.add_row(
             _PART_TITLES[part.part],
-            part.a or "—",
-            part.b or "—",
+            plain(part.a or "—"),
+            plain(part.b or "—"),
             f"[{_style(level)}]{level}[/]",
-            part.comparison.reason,
+            plain(part.comparison.reason),
         )
     console.print(table)
     overall = explanation.comparison
     console.print(
-        f"overall: [{_style(overall.level)}]{overall.level}[/] — {overall.reason}",
+        f"overall: [{_style(overall.level)}]{overall.level}[/] — {plain(overall.reason)}",
         highlight=False,
     )
     shared = full_name_keys(a) & full_name_keys(b)
@@ -70,7 +71,7 @@ def parse(value: str = typer.Argument(..., help="A full name in any script and o
     """Show how a full name is split into its parts, with a Latin spelling."""
     console = Console()
     parsed = parse_full_name(value)
-    table = Table(title=value)
+    table = Table(title=plain(value))
     table.add_column("part")
     table.add_column("value")
     table.add_column("Latin")
@@ -79,7 +80,9 @@ def parse(value: str = typer.Argument(..., help="A full name in any script and o
         ("patronymic", parsed.patronymic),
         ("family", parsed.family),
     ):
-        table.add_row(_PART_TITLES[key], text or "—", to_latin(text) if text else "—")
+        table.add_row(_PART_TITLES[key], plain(text or "—"), plain(to_latin(text) if text else "—"))
     console.print(table)
     if parsed.reduced:
-        console.print(f"read in the nominative: {', '.join(parsed.reduced)}", highlight=False)
+        console.print(
+            f"read in the nominative: {plain(', '.join(parsed.reduced))}", highlight=False
+        )

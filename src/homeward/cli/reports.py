@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from homeward.cli.common import console, field_values, open_registry, operator, settings
+from homeward.cli.common import console, field_values, open_registry, operator, plain, settings
 from homeward.domain.model import Category, SourceKind
 from homeward.domain.record import RECORD_FIELD_NAMES
 from homeward.services import intake, review
@@ -45,7 +45,7 @@ def add_command(
     for candidate in taken.candidates:
         table.add_row(
             candidate.case_number or f"record {candidate.record_id} (in no case)",
-            f"{candidate.probability:.3f}", "\n".join(candidate.scored.describe()),
+            f"{candidate.probability:.3f}", "\n".join(map(plain, candidate.scored.describe())),
         )  # fmt: skip
     console.print(table)
     console.print(

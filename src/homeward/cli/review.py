@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from homeward.cli.common import console, err_console, open_registry, operator, settings
+from homeward.cli.common import console, err_console, open_registry, operator, plain, settings
 from homeward.linkage.model import MatchModel
 from homeward.services import review
 from homeward.services.review import Action, ReviewItem, ReviewStatus, Thresholds
@@ -119,13 +119,13 @@ def _print_item(item: ReviewItem) -> None:
     table = Table("field", left, right, "why", "weight")
     for f in item.fields:
         weight = "" if f.level == "missing" else f"{f.weight:+.1f}" + ("" if f.counted else "*")
-        table.add_row(f.label, f.value_a, f.value_b, f.reason, weight)
+        table.add_row(f.label, plain(f.value_a), plain(f.value_b), plain(f.reason), weight)
     console.print(table)
     if any(not f.counted for f in item.fields):
         console.print("* not counted: the given names differ, and siblings share this field")
     console.print(f"scored by the {item.model} model ({item.origin})")
     if item.decided_by:
-        console.print(f"decided by {item.decided_by} at {item.decided_at}: {item.reason}")
+        console.print(f"decided by {item.decided_by} at {item.decided_at}: {plain(item.reason)}")
 
 
 def _decide(candidate_id: int, action: Action, reason: str, keep: str | None = None) -> None:

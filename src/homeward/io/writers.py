@@ -6,7 +6,10 @@ CSV file.  Names, notes and places come from outside (families, the other
 side's lists), so every text cell of a CSV that begins so is written with a
 leading apostrophe, which spreadsheets show as text and do not run.  In XLSX
 the cell is written as a string cell instead, so the value stays exactly as
-it is and is still never run.  JSON keeps values exactly.
+it is and is still never run; such a cell is also marked "quote prefix", so
+that a reader who edits it in Excel or LibreOffice keeps it text.  A cell
+holds at most 32,767 characters: a longer value is cut there with a mark
+that says so, never silently.  JSON keeps values exactly.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx", "json")
+XLSX_CELL_LIMIT = 32_767
+"""The most characters Excel holds in a cell (a longer one makes it repair the file)."""
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -62,6 +67,8 @@ def write_xlsx(
             item = WriteOnlyCell(worksheet, value=None)
             item._value = _xlsx_text(value)  # set as is: the setter would read "=..." as a formula
             item.data_type = "s"
+            if value.startswith(FORMULA_STARTS):
+                item.quotePrefix = True
         else:
             item = WriteOnlyCell(worksheet, value=value)
         if header:
@@ -79,11 +86,21 @@ def write_xlsx(
 
 def _xlsx_text(value: str) -> str:
     """XML 1.0 cannot hold most control characters; they become U+FFFD, the
-    replacement character, so the file opens and shows where they were."""
-    return "".join(
+    replacement character, so the file opens and shows where they were.  A
+    value longer than a cell holds is cut with a mark saying how long it was.
+
+    >>> cut = _xlsx_text("я" * 40_000)
+    >>> len(cut), cut[cut.index('…'):]
+    (32767, '… [cut: 40,000 characters, a cell holds 32,767]')
+    """
+    text = "".join(
         "\ufffd" if (ord(ch) < 32 and ch not in "\t\n\r") or 0xFFFE <= ord(ch) <= 0xFFFF else ch
         for ch in value
     )
+    if len(text) > XLSX_CELL_LIMIT:
+        mark = f"… [cut: {len(text):,} characters, a cell holds {XLSX_CELL_LIMIT:,}]"
+        text = text[: XLSX_CELL_LIMIT - len(mark)] + mark
+    return text
 
 
 def write_json(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -154,6 +154,11 @@ def _repair_word(word: str) -> tuple[str, list[Repair]]:
 
 
 def _canonical_characters(value: str) -> str:
+    if not value.isprintable():
+        # Format characters (a zero-width space, a right-to-left override) are
+        # invisible: a name typed or pasted with one is the name without it,
+        # as a record keeps it (services.records.clean_text).
+        value = "".join(c for c in value if unicodedata.category(c) != "Cf")
     decomposed = unicodedata.normalize("NFD", value)
     if any(mark in decomposed for mark in _STRESS_MARKS):
         decomposed = "".join(c for c in decomposed if c not in _STRESS_MARKS)

@@ -14,7 +14,12 @@ from homeward.domain.status import Status, StatusState, check_move
 from homeward.errors import Conflict, Invalid, NotFound
 from homeward.linkage.search import index_record
 from homeward.services.access import check_case_access
-from homeward.services.records import birth_year, clean_text, parse_partial_date
+from homeward.services.records import (
+    birth_year,
+    clean_text,
+    fitting_text,
+    parse_partial_date,
+)
 from homeward.storage.tables import (
     ChildRow,
     DecisionRow,
@@ -304,7 +309,7 @@ def add_relative(
 ) -> RelativeRow:
     uow.actor.require(Permission.EDIT_CASES)
     child = get_child(uow, child_id)
-    name = clean_text(full_name)
+    name = fitting_text(RelativeRow, "full_name", full_name)
     if not name:
         raise Invalid("full_name: a relative needs a name")
     with uow.action("case.add_relative"):
@@ -315,8 +320,8 @@ def add_relative(
                 relationship_=relationship.value,
                 is_legal_representative=is_legal_representative,
                 requested_return=requested_return,
-                phone=clean_text(phone),
-                email=clean_text(email),
+                phone=fitting_text(RelativeRow, "phone", phone),
+                email=fitting_text(RelativeRow, "email", email),
                 address=clean_text(address),
                 in_occupied_territory=in_occupied_territory,
                 note=clean_text(note),

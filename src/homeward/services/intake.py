@@ -29,8 +29,8 @@ from homeward.services.cases import (
     open_case,
     register_record,
 )
-from homeward.services.records import clean_text, raw_copy, record_data
-from homeward.storage.tables import ChildRow, RecordRow
+from homeward.services.records import clean_text, fitting_text, raw_copy, record_data
+from homeward.storage.tables import ChildRow, RecordRow, SourceRow
 from homeward.storage.uow import UnitOfWork
 
 
@@ -61,8 +61,9 @@ def take_report(
     uow.actor.require(Permission.CREATE_RECORDS)
     data = record_data(values)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    title = fitting_text(SourceRow, "title", title)
     source = create_source(
-        uow, kind=kind, title=clean_text(title) or f"Report taken by {uow.actor.username}, {when}",
+        uow, kind=kind, title=title or f"Report taken by {uow.actor.username}, {when}",
         organisation_id=uow.actor.organisation_id, reliability=reliability,
         note=clean_text(note),
     )  # fmt: skip

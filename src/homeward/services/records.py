@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
+
+from sqlalchemy import String
 
 from homeward.domain.model import Sex
 from homeward.domain.record import RECORD_FIELD_NAMES, RecordData
 from homeward.errors import Invalid
 from homeward.names import dates
 from homeward.names.normalize import repair_look_alikes
+from homeward.storage.tables import Base, RecordRow
 
 _SPACES = re.compile(r"\s+")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -21,6 +24,23 @@ NAME_FIELDS = frozenset(
 )
 """Fields whose look-alike letters are repaired (places are left as written:
 the gazetteer reads them either way)."""
+
+
+@cache
+def column_lengths(row: type[Base]) -> dict[str, int]:
+    """The most characters each text column of a table holds (none for ``Text``)."""
+    return {
+        column.key: column.type.length
+        for column in row.__table__.columns
+        if isinstance(column.type, String) and column.type.length
+    }
+
+
+LENGTHS = column_lengths(RecordRow)
+"""The most characters each record column holds.  A longer value is refused
+here, on every database alike (SQLite would keep it, PostgreSQL would fail
+the whole transaction); the raw copy of an imported row keeps it in the
+quarantine."""
 
 
 def clean_text(value: Any) -> str | None:
@@ -97,7 +117,22 @@ def record_data(values: Mapping[str, Any]) -> RecordData:
             setattr(data, name, _clean_name(value, name, data.repairs))
         else:
             setattr(data, name, clean_text(value))
+        _check_length(name, getattr(data, name), LENGTHS.get(name))
     return data
+
+
+def _check_length(name: str, value: object, limit: int | None) -> None:
+    if limit is not None and isinstance(value, str) and len(value) > limit:
+        raise Invalid(f"{name} is {len(value):,} characters long (at most {limit:,})")
+
+
+def fitting_text(row: type[Base], name: str, value: Any) -> str | None:
+    """``clean_text(value)`` for the column ``name`` of the table ``row``, or
+    ``Invalid`` naming it when it is longer than the column holds (refused
+    alike on SQLite, which would keep it, and PostgreSQL, which would fail)."""
+    text = clean_text(value)
+    _check_length(name, text, column_lengths(row).get(name))
+    return text
 
 
 def _clean_name(value: Any, field: str, repairs: list[str]) -> str | None:

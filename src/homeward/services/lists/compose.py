@@ -25,7 +25,7 @@ from homeward.services.lists.rules import (
     find_list,
     require_reader,
 )
-from homeward.services.records import clean_text
+from homeward.services.records import clean_text, fitting_text
 from homeward.storage.tables import (
     ChildRow,
     HandoverListRow,
@@ -72,12 +72,13 @@ def create_list(
     """A new list, with its first version as a draft."""
     uow.actor.require(Permission.COMPOSE_LISTS)
     values = {"title": title, "purpose": purpose, "channel": channel, "recipient": recipient}
-    for name, value in values.items():
-        if not clean_text(value):
+    cleaned = {name: fitting_text(HandoverListRow, name, value) for name, value in values.items()}
+    for name, value in cleaned.items():
+        if not value:
             raise Invalid(f"{name}: a list needs one")
     with uow.action("list.create"):
         row = HandoverListRow(
-            **{k: clean_text(v) for k, v in values.items()}, languages=list(languages),
+            **cleaned, languages=list(languages),
             criteria=_criteria(criteria), extra_fields=[], author=uow.actor.username,
             organisation_id=uow.actor.organisation_id,
         )  # fmt: skip

@@ -236,8 +236,8 @@ def main(argv: list[str] | None = None) -> None:
         "Target: peak RSS <= 200 MB while backing up and restoring a 1 GB file store. "
         "Memory does not grow with the store: files are streamed in 1 MiB frames and "
         "encrypted in 64 KiB chunks, rows in frames of about 1 MB. A passphrase costs a "
-        "fixed 128 MiB while its key is derived (scrypt, N=2^17, r=8: that memory is what "
-        "makes guessing passphrases expensive), once per command and pass; a public key "
+        "fixed 32 MiB while its key is derived (scrypt, N=2^15, r=8, p=4: the work of "
+        "N=2^17 in a quarter of its memory), once per command and pass; a public key "
         "costs none.",
         "",
     ]

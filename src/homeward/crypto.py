@@ -35,7 +35,14 @@ TAG = 16
 SALT = 16
 KEY = 32
 SEALED_MAGIC = b"homeward-sealed/1\n"
-SCRYPT_LOG_N = 17
+SCRYPT_LOG_N = 15
+SCRYPT_P = 4
+"""scrypt with N = 2**15, r = 8, p = 4: the same work per guess as N = 2**17 with
+p = 1 (four passes over 32 MiB), in a quarter of the memory, so that a backup
+made with a passphrase stays within 200 MB (bench/bench_backup.py)."""
+SCRYPT_MAX_LOG_N = 20
+"""The most work a header may ask of the reader: 2**20 rounds take a gigabyte
+and a few seconds (2**22, four gigabytes, would stop a small server)."""
 PUBLIC_PREFIX = "homeward-public-"
 SECRET_PREFIX = "HOMEWARD-SECRET-"
 
@@ -238,10 +245,10 @@ def _unwrap(wrap_key: bytes, wrapped: bytes) -> bytes | None:
         return None
 
 
-def _scrypt(passphrase: str, salt: bytes, log_n: int) -> bytes:
-    if not 10 <= log_n <= 22:
-        raise DecryptionError(f"an unreasonable scrypt work factor ({log_n})")
-    return Scrypt(salt=salt, length=KEY, n=2**log_n, r=8, p=1).derive(passphrase.encode("utf-8"))
+def _scrypt(passphrase: str, salt: bytes, log_n: int, p: int = 1) -> bytes:
+    if not 10 <= log_n <= SCRYPT_MAX_LOG_N or not p >= 1 or 2**log_n * p > 2**SCRYPT_MAX_LOG_N:
+        raise DecryptionError(f"an unreasonable scrypt work factor ({log_n}, {p})")
+    return Scrypt(salt=salt, length=KEY, n=2**log_n, r=8, p=p).derive(passphrase.encode("utf-8"))
 
 
 def _x25519_key(shared: bytes, ephemeral: bytes, recipient: bytes) -> bytes:
@@ -260,8 +267,8 @@ def seal(
     lines = []
     if passphrase:
         salt = os.urandom(SALT)
-        wrapped = _wrap(_scrypt(passphrase, salt, SCRYPT_LOG_N), file_key)
-        lines.append(f"-> scrypt {_b64(salt)} {SCRYPT_LOG_N} {_b64(wrapped)}\n")
+        wrapped = _wrap(_scrypt(passphrase, salt, SCRYPT_LOG_N, SCRYPT_P), file_key)
+        lines.append(f"-> scrypt {_b64(salt)} {SCRYPT_LOG_N} {_b64(wrapped)} {SCRYPT_P}\n")
     for public in recipients:
         recipient = _recipient(public)
         ephemeral = X25519PrivateKey.generate()
@@ -317,11 +324,16 @@ def open_sealed(
 def _find_file_key(stanzas: list[list[str]], passphrase: str | None, identity: str | None) -> bytes:
     private = _identity(identity) if identity else None
     kinds = {s[0] for s in stanzas if s}
+    if sum(1 for s in stanzas if s[:1] == ["scrypt"]) > 1:
+        # Homeward writes one; each costs a gigabyte and seconds to try, so a
+        # header of many would hold the reader for minutes.
+        raise DecryptionError("the encrypted header is damaged (more than one passphrase)")
     try:
         for stanza in stanzas:
-            if stanza[:1] == ["scrypt"] and passphrase and len(stanza) == 4:
+            if stanza[:1] == ["scrypt"] and passphrase and len(stanza) in (4, 5):
                 salt, log_n, wrapped = _unb64(stanza[1]), int(stanza[2]), _unb64(stanza[3])
-                key = _unwrap(_scrypt(passphrase, salt, log_n), wrapped)
+                lanes = int(stanza[4]) if len(stanza) == 5 else 1
+                key = _unwrap(_scrypt(passphrase, salt, log_n, lanes), wrapped)
             elif stanza[:1] == ["x25519"] and private is not None and len(stanza) == 3:
                 eph_raw, wrapped = _unb64(stanza[1]), _unb64(stanza[2])
                 rec_raw = private.public_key().public_bytes(

@@ -325,3 +325,24 @@ def test_the_stream_cipher_refuses_reordered_and_truncated_chunks() -> None:
     out = io.BytesIO()
     crypto.decrypt_file(io.BytesIO(raw), out, key)
     assert out.getvalue() == data
+
+
+def test_a_sealed_stream_from_before_scrypt_lanes_still_opens() -> None:
+    """Backups whose passphrase stanza has no lane count (N = 2**17, p = 1) open."""
+    import hashlib
+    import hmac
+
+    file_key, salt = os.urandom(32), os.urandom(16)
+    wrapped = crypto._wrap(crypto._scrypt("a long escrow passphrase", salt, 17), file_key)
+    header = crypto.SEALED_MAGIC + (
+        f"-> scrypt {crypto._b64(salt)} 17 {crypto._b64(wrapped)}\n---".encode()
+    )
+    mac = hmac.new(crypto._hkdf(file_key, b"", b"homeward header"), header, hashlib.sha256)
+    out = io.BytesIO(header + b" " + crypto._b64(mac.digest()).encode() + b"\n")
+    out.seek(0, io.SEEK_END)
+    with crypto.EncryptingWriter(out, file_key) as writer:
+        writer.write(b"rows and files")
+    reader = crypto.open_sealed(io.BytesIO(out.getvalue()), passphrase="a long escrow passphrase")
+    assert reader.read() == b"rows and files"
+    with pytest.raises(crypto.WrongKey, match="passphrase is wrong"):
+        crypto.open_sealed(io.BytesIO(out.getvalue()), passphrase="another long passphrase")

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Homeward needs that a fresh machine may lack:
 # ICU headers (to build PyICU for the names layer), Pango and DejaVu fonts (PDF
-# documents with Cyrillic), and Chromium (the browser tests drive it headless at
-# /usr/bin/chromium).  Does nothing when they are all present.
+# documents with Cyrillic), Chromium (the browser tests drive it headless at
+# /usr/bin/chromium) and poppler-utils (tests read the text of the list PDFs with
+# pdftotext).  Does nothing when they are all present.
 set -euo pipefail
 
-needed=(libicu-dev pkg-config libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium)
+needed=(libicu-dev pkg-config libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

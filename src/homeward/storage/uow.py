@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from types import TracebackType
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from homeward.domain.roles import SYSTEM_ACTOR, Actor
-from homeward.errors import Conflict
+from homeward.errors import Conflict, Invalid
 from homeward.storage import audit
 from homeward.storage.db import copy_rows, new_ids
 from homeward.storage.repositories import Repositories
@@ -254,6 +255,33 @@ def _primary_key(obj: Base) -> str:
 
 def _audited(objects: Iterable[object]) -> list[Base]:
     return [o for o in objects if isinstance(o, Base) and not isinstance(o, _NOT_AUDITED)]
+
+
+@cache
+def _column_limits(row_type: type[Base]) -> list[tuple[str, int]]:
+    found = []
+    for attr in inspect(row_type).column_attrs:
+        length = getattr(attr.columns[0].type, "length", None)
+        if isinstance(length, int):
+            found.append((attr.key, length))
+    return found
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_values_too_long(session: Session, _context: Any, _instances: Any) -> None:
+    """A text longer than its column is refused here, naming the field, alike
+    on every database: SQLite would keep it, PostgreSQL would fail the whole
+    transaction with an error nobody could act on.  Services check the fields
+    people type first (``records.fitting_text``); this catches every other."""
+    if session.info.get("actor") is None:
+        return
+    for obj in (*session.new, *session.dirty):
+        if not isinstance(obj, Base):
+            continue
+        for key, limit in _column_limits(type(obj)):
+            value = getattr(obj, key, None)
+            if isinstance(value, str) and len(value) > limit:
+                raise Invalid(f"{key} is {len(value):,} characters long (at most {limit:,})")
 
 
 @event.listens_for(Session, "after_flush")

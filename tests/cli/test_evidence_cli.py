@@ -72,9 +72,7 @@ def test_custody_lists_the_add(case_number: str, tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "document.add" in shown.output
 
 
-def test_export_then_verify_with_the_public_key_alone(
-    case_number: str, tmp_path: Path
-) -> None:
+def test_export_then_verify_with_the_public_key_alone(case_number: str, tmp_path: Path) -> None:
     _add(case_number, tmp_path)
     out = tmp_path / "evidence.zip"
     made = runner.invoke(app, ["evidence", "export", case_number, "--out", str(out)])

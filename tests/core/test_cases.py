@@ -137,29 +137,33 @@ def test_stale_version_is_a_conflict_not_an_overwrite(registry: Registry) -> Non
         assert uow.repos.children.get(child.id).status == "under_verification"
 
 
-@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_concurrent_writers_one_wins_the_other_conflicts(registry: Registry) -> None:
-    """Two transactions load the same case and both write: the version column
-    lets exactly one through; the other gets a Conflict.  (SQLite queues
-    writers before they read, so there only ``expected_version`` applies.)"""
+    """Two people open the same case and both save a move: the version each saw
+    lets exactly one through; the other gets a Conflict.  (Writers queue before
+    they read, on PostgreSQL as on SQLite, so no writer acts on a case another
+    changed meanwhile; tests/concurrency has many writers at once.)"""
     with registry.uow() as uow:
         child = make_child(uow)
         uow.commit()
     loaded = threading.Barrier(2)
     results: list[str] = []
 
-    def edit(detail: str) -> None:
+    def edit() -> None:
+        with registry.uow(WORKER, write=False) as uow:
+            version = uow.repos.children.get(child.id).version
+        loaded.wait()
         try:
             with registry.uow(WORKER) as uow:
-                row = uow.repos.children.get(child.id)
-                loaded.wait()
-                row.category = detail
+                cases.move_status(
+                    uow, child.id, Status.UNDER_VERIFICATION, reason="seen",
+                    expected_version=version,
+                )  # fmt: skip
                 uow.commit()
                 results.append("ok")
         except Conflict:
             results.append("conflict")
 
-    threads = [threading.Thread(target=edit, args=(c,)) for c in ("missing", "detained")]
+    threads = [threading.Thread(target=edit) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:

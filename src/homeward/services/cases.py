@@ -188,8 +188,7 @@ def link_record(
         uow.actor.require(Permission.CREATE_RECORDS)
     record = get_record(uow, record_id)
     child = get_child(uow, child_id)
-    if child.status == Status.MERGED:
-        raise Conflict(f"case {child.case_number} was merged; link to the case it was merged into")
+    _refuse_merged(uow, child, "link the record")
     if record.child_id == child.id:
         return None
     previous = record.child_id
@@ -262,6 +261,18 @@ def check_version(child: ChildRow, expected_version: int | None) -> None:
         )
 
 
+def _refuse_merged(uow: UnitOfWork, child: ChildRow, what: str) -> None:
+    """Nothing is added to a case merged away (from a form opened before the
+    merge): it would sit where nobody looks, since the case's number leads to
+    the case it was merged into."""
+    if child.status == Status.MERGED:
+        into = uow.repos.children.find(child.merged_into_id) if child.merged_into_id else None
+        raise Conflict(
+            f"case {child.case_number} was merged into "
+            f"{into.case_number if into else 'another case'}; {what} there"
+        )
+
+
 def add_event(
     uow: UnitOfWork,
     child_id: int,
@@ -275,6 +286,7 @@ def add_event(
 ) -> EventRow:
     uow.actor.require(Permission.EDIT_CASES)
     child = get_child(uow, child_id)
+    _refuse_merged(uow, child, "add the event")
     if facility_id is not None:
         uow.repos.facilities.get(facility_id)
     with uow.action("case.add_event"):
@@ -309,6 +321,7 @@ def add_relative(
 ) -> RelativeRow:
     uow.actor.require(Permission.EDIT_CASES)
     child = get_child(uow, child_id)
+    _refuse_merged(uow, child, "add the relative")
     name = fitting_text(RelativeRow, "full_name", full_name)
     if not name:
         raise Invalid("full_name: a relative needs a name")

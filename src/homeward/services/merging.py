@@ -31,7 +31,12 @@ def merge_children(
     surviving = get_child(uow, surviving_id)
     for child in (duplicate, surviving):
         if child.status == Status.MERGED:
-            raise Conflict(f"case {child.case_number} is already merged into another case")
+            into = uow.repos.children.find(child.merged_into_id or 0)
+            other = into.case_number if into else "another case"
+            raise Conflict(
+                f"case {child.case_number} is already merged into {other}; "
+                f"merge with {other} instead"
+            )
     repos = uow.repos
     moved: dict[str, Any] = {
         "records": [r.id for r in repos.records.of_child(duplicate.id)],

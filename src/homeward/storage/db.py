@@ -41,13 +41,21 @@ WRITE_LOCK_KEY = 7_424_811
 
 
 def _configure_postgresql(engine: Engine) -> None:
-    """Writers take one transaction-scoped lock before their first write.
+    """Writers take one transaction-scoped lock before they read anything.
 
     The audit chain needs one order of writers, and taking that lock first,
     always, means no writer can hold a row another waits for while it waits
-    for the lock: no deadlock.  Readers never take it.  A writer that loaded a
-    row before another changed it still fails on the version column.
+    for the lock: no deadlock.  A unit of work that will write takes it as its
+    transaction begins (as ``BEGIN IMMEDIATE`` does on SQLite), so what it
+    checks before writing (the case is not merged, the proposal still waits)
+    is still so when it writes; any other transaction takes it before its
+    first write.  Readers never take it.
     """
+
+    @event.listens_for(engine, "begin")
+    def _lock_writer(conn: Connection) -> None:
+        if conn.get_execution_options().get("homeward_write"):
+            take_write_lock(conn)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _lock_before_write(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from homeward.domain.roles import Actor
+from homeward.errors import Conflict
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping
 from homeward.io.tabular import Table
 from homeward.linkage.prepare import prepare
@@ -172,6 +173,7 @@ def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: 
     """One transaction: the batch's records, their keys and the quarantined
     rows, or nothing.  Written in bulk, audited row by row."""
     with registry.uow(actor) as uow:
+        _refuse_written(uow, result, batch)
         with uow.action("import.rows"):
             ids = uow.insert_many(RecordRow, batch.records, key="source_row")
             uow.insert_index_rows(
@@ -190,3 +192,28 @@ def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: 
         uow.commit()
     result.imported += len(batch.records)
     result.quarantined += len(batch.quarantined)
+
+
+def _refuse_written(uow: UnitOfWork, result: ImportResult, batch: _Batch) -> None:
+    """Rows of the batch written already (those written before this run began
+    were skipped) were written by another run of the same file, going on now:
+    say so rather than write them twice.  The unit of work holds the writers'
+    lock from its start, so what is found here stays so until it commits."""
+    numbers = [r["source_row"] for r in batch.records + batch.quarantined]
+    written = uow.session.scalar(
+        select(RecordRow.source_row)
+        .where(RecordRow.source_id == result.source_id, RecordRow.source_row.in_(numbers))
+        .union_all(
+            select(QuarantineRow.source_row).where(
+                QuarantineRow.import_id == result.import_id,
+                QuarantineRow.source_row.in_(numbers),
+            )
+        )
+        .limit(1)
+    )
+    if written is not None:
+        raise Conflict(
+            f"{result.file_name} is being imported by someone else now (row {written} is "
+            "written already); once that import stops, run this one again to finish it "
+            "if it was cut short"
+        )

@@ -149,6 +149,9 @@ def _match_and_finish(
     progress: Progress,
 ) -> None:
     with registry.uow(actor) as uow:
+        if uow.session.get_one(ImportRow, result.import_id).status == "complete":
+            result.already_imported = True  # another run of the file finished it meanwhile
+            return
         if match and result.record_ids:
             summary = review.match_records(
                 uow, result.record_ids, model=model, thresholds=thresholds, progress=progress

@@ -76,8 +76,14 @@ def freeze(uow: UnitOfWork, list_id: int, key: Ed25519PrivateKey) -> ListVersion
     row = find_list(uow, list_id)
     version = current_version(uow, list_id)
     if version.status != "approved":
+        then = (
+            f"{version.frozen_by} froze it; start a new version to change the list"
+            if version.status == "frozen"
+            else "have it approved first"
+        )
         raise Conflict(
-            f"version {version.number} is {version.status}; only an approved version is frozen"
+            f"version {version.number} is {version.status}; only an approved version is "
+            f"frozen: {then}"
         )
     draft = draft_entries(uow, list_id)
     frozen_at = utcnow()

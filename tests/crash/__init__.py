@@ -1,0 +1,1 @@
+"""Operations killed with SIGKILL at random points: the registry stays whole."""

@@ -231,7 +231,12 @@ def resolve_given_name(token: str) -> Resolution:
     if not token or token.endswith("."):
         return Resolution(token)
     index = _index()
-    found = index.by_form.get(token) or index.by_skeleton.get(skeleton(token))
+    found = list(index.by_form.get(token) or ())
+    if not found or token.isascii():
+        # A Latin spelling may be a listed form of one name (``zlata``, a
+        # diminutive of Zlatoslava) and, letter for letter, another name (Злата):
+        # it belongs to both.
+        found += [m for m in index.by_skeleton.get(skeleton(token)) or () if m not in found]
     if found:
         return Resolution(token, tuple(found))
     symbols = name_symbols(token)

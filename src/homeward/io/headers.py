@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from homeward.domain.record import RECORD_FIELD_NAMES
@@ -100,16 +101,45 @@ def _matches(words: list[str], alternative: str) -> bool:
     return False
 
 
+MAX_HEADER = 200
+"""The longest text read as a header, in characters: a longer cell is data.
+The header row is looked for among the first rows, cell by cell, and a cell
+of a hundred thousand words would otherwise be matched against every rule."""
+_LONGEST_WORD = max(
+    len(word.lstrip("=^")) for _, alternatives in _RULES for a in alternatives for word in a.split()
+)
+_FIRST_WORDS = tuple(
+    (field, tuple((a, a.split()[0]) for a in alternatives)) for field, alternatives in _RULES
+)
+"""The rules again, each alternative with its first word."""
+
+
 def field_for_header(text: object) -> tuple[str | None, str]:
     """The field a header names and why: ``("family_name", "'прізвище'")``."""
     normal = normalise_header(text)
     if not normal:
         return None, "empty header"
+    if len(normal) > MAX_HEADER:
+        return None, f"longer than {MAX_HEADER} characters: not a header"
+    return _field_for_normal(normal)
+
+
+@lru_cache(maxsize=65_536)
+def _field_for_normal(normal: str) -> tuple[str | None, str]:
     if normal.replace(" ", "_") in IMPORT_FIELDS:
         return normal.replace(" ", "_"), "the field's own name"
     words = normal.split()
-    for field, alternatives in _RULES:
-        for alternative in alternatives:
+    whole = set(words)
+    # Every start of every word: an alternative can match only where its first
+    # word starts a word of the header, which one look-up says.
+    starts = {w[:n] for w in words for n in range(1, min(len(w), _LONGEST_WORD) + 1)}
+    for field, alternatives in _FIRST_WORDS:
+        for alternative, first in alternatives:
+            if first.startswith("="):
+                if first[1:] not in whole:
+                    continue
+            elif not first.startswith("^") and first not in starts:
+                continue
             if _matches(words, alternative):
                 return field, f"'{alternative.strip('^').replace('=', '')}'"
     return None, "no field of this name"
@@ -158,6 +188,8 @@ def read_mapping_file(path: str | Path) -> dict[str, str | None]:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as err:
         raise Invalid(f"mapping file {path}: {err}") from err
+    except RecursionError as err:  # "[[[[..." nested deeper than the parser goes
+        raise Invalid(f"mapping file {path}: nested too deep to be a mapping") from err
     if not isinstance(data, dict):
         raise Invalid(f"mapping file {path}: expected a JSON object of header -> field")
     for header, field in data.items():

@@ -180,6 +180,14 @@ def _parse(data: bytes, name: str) -> Element:
         ) from err
     except ParseError as err:
         raise Invalid(f"{name}: not well-formed XML ({err})") from err
+    except (LookupError, ValueError) as err:
+        # The XML declaration names an encoding the parser cannot use: unknown
+        # ("nope"), not a text encoding ("rot13") or one of several bytes a
+        # character ("shift_jis", "utf-7").
+        raise Invalid(
+            f"{name}: the XML declares an encoding that cannot be read ({err}); "
+            "PFIF is written in UTF-8"
+        ) from err
     return root
 
 

@@ -12,31 +12,32 @@ The header row need not be the first: the row among the first 15 whose cells
 read most like known headers is taken, and a header split over two rows (a
 merged group title above the column names) is read as one.  Rows keep the
 number the file shows for them (the header is row 1 when it is the first row),
-so a case worker finds "row 17" where the file has it.
+so a case worker finds "row 17" where the file has it.  A workbook's sheet is
+read by :mod:`homeward.io.workbooks`, which trusts nothing the file says about
+itself.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
-
-from defusedxml import ElementTree
 
 from homeward.errors import Invalid
 from homeward.io.headers import field_for_header, normalise_header
+from homeward.io.workbooks import fill_merged, open_sheet
 
 SAMPLE_BYTES = 1 << 20
 """How much of a CSV is read to tell its encoding and delimiter."""
 HEADER_SCAN_ROWS = 15
 DELIMITERS = (",", ";", "\t", "|")
+EXCEL_MAX_COLUMNS = 16_384
+"""The most columns a worksheet has: a CSV line of more cells is no table's."""
 
 # Relative frequency of letters in Ukrainian and Russian text (both, merged).
 _LETTER_FREQUENCY = {
@@ -139,7 +140,10 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
     best, best_score = ",", (0.0, 0)
     sample = [line for line in lines if line.strip()][:30]
     for delimiter in DELIMITERS:
-        counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        try:
+            counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        except csv.Error:  # a cell too long: the reading proper says where
+            continue
         if not counts:
             continue
         common = max(set(counts), key=counts.count)
@@ -225,20 +229,32 @@ def _open_csv(
         raise Invalid(f"{name}: unknown encoding {encoding}") from err
     delimiter = sniff_delimiter(text_head.splitlines()[:50])
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
-        numbered = _numbered_csv(csv.reader(handle, delimiter=delimiter))
+        numbered = _numbered_csv(csv.reader(handle, delimiter=delimiter), name)
         head_rows = _take_head(numbered)
         at, headers = _find_header(head_rows, mapping)
         rest = chain(head_rows[at + 1 :], numbered)
         yield Table(name, "csv", encoding, delimiter, None, head_rows[at][0], headers, rest)
 
 
-def _numbered_csv(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[Any]]]:
+def _numbered_csv(reader: Iterator[list[str]], name: str) -> Iterator[tuple[int, list[Any]]]:
     try:
         for number, row in enumerate(reader, start=1):
+            if len(row) > EXCEL_MAX_COLUMNS:
+                raise Invalid(
+                    f"{name}: line {number} has {len(row):,} cells, more than any table's "
+                    f"{EXCEL_MAX_COLUMNS:,} columns (is it a CSV file?)"
+                )
             if not _blank(row):
                 yield number, list(row)
     except csv.Error as err:
-        raise Invalid(f"the CSV is broken near line {reader.line_num}: {err}") from err  # type: ignore[attr-defined]
+        line = reader.line_num  # type: ignore[attr-defined]
+        why = (
+            f"a cell of more than {csv.field_size_limit():,} characters (a quote opened "
+            "and never closed?)"
+            if "field larger than field limit" in str(err)
+            else str(err)
+        )
+        raise Invalid(f"{name}: the CSV is broken near line {line}: {why}") from err
 
 
 def _take_head(rows: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, list[Any]]]:
@@ -254,84 +270,19 @@ def _take_head(rows: Iterator[tuple[int, list[Any]]]) -> list[tuple[int, list[An
 def _open_xlsx(
     path: Path, head: bytes, name: str, sheet: str | None, mapping: Mapping[str, str | None] | None
 ) -> Iterator[Table]:
-    import openpyxl
-
-    handle = path.open("rb")  # a file object: openpyxl judges a path by its suffix
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        handle.close()
-        raise Invalid(f"{name}: a ZIP file that is not an Excel workbook ({err})") from err
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise Invalid(f"{name}: no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})")
-        worksheet = workbook[sheet] if sheet else _first_sheet_with_data(workbook)
-        merges = _merged_ranges(worksheet)
-        rows = _numbered_xlsx(worksheet)
-        head_rows = _fill_merged(_take_head(rows), merges)
+    with open_sheet(path, name, sheet) as (title, rows, merges):
+        head_rows = fill_merged(_take_head(rows), merges)
         at, headers = _find_header(head_rows, mapping)
-        rest = chain(head_rows[at + 1 :], rows)
-        yield Table(name, "xlsx", None, None, worksheet.title, head_rows[at][0], headers, rest)
-    finally:
-        workbook.close()
-        handle.close()
+        rest = _as_wide_as(chain(head_rows[at + 1 :], rows), len(headers))
+        yield Table(name, "xlsx", None, None, title, head_rows[at][0], headers, rest)
 
 
-def _first_sheet_with_data(workbook: Any) -> Any:
-    for worksheet in workbook.worksheets:
-        if getattr(worksheet, "sheet_state", "visible") == "visible" and worksheet.max_row:
-            return worksheet
-    return workbook.worksheets[0]
-
-
-def _numbered_xlsx(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    for row in worksheet.iter_rows():
-        cells = [c.value for c in row]
-        number = next((c.row for c in row if getattr(c, "row", None)), None)
-        if number is not None and not _blank(cells):
-            yield number, cells
-
-
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-def _merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
-    """Merged ranges (min_row, min_col, max_row, max_col), read by streaming the
-    sheet's XML (a read-only workbook does not keep them)."""
-    from openpyxl.utils.cell import range_boundaries
-
-    found: list[tuple[int, int, int, int]] = []
-    source = worksheet._get_source()
-    try:
-        for _, element in ElementTree.iterparse(source, events=("end",)):
-            if element.tag == f"{_MAIN_NS}mergeCell":
-                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
-                found.append((min_row, min_col, max_row, max_col))
-            elif element.tag == f"{_MAIN_NS}row":
-                element.clear()  # stream: keep no rows in memory
-    except ParseError as err:
-        raise Invalid(f"the sheet's XML is broken: {err}") from err
-    finally:
-        source.close()
-    return found
-
-
-def _fill_merged(
-    rows: list[tuple[int, list[Any]]], merges: list[tuple[int, int, int, int]]
-) -> list[tuple[int, list[Any]]]:
-    """Give every cell of a merged range the value of its top-left cell."""
-    by_number = {number: cells for number, cells in rows}
-    for min_row, min_col, max_row, max_col in merges:
-        top = by_number.get(min_row)
-        if top is None or len(top) < min_col:
-            continue
-        value = top[min_col - 1]
-        for number in range(min_row, max_row + 1):
-            cells = by_number.get(number)
-            if cells is None:
-                continue
-            cells.extend([None] * (max_col - len(cells)))
-            for col in range(min_col, max_col + 1):
-                if cells[col - 1] is None:
-                    cells[col - 1] = value
-    return rows
+def _as_wide_as(
+    rows: Iterator[tuple[int, list[Any]]], width: int
+) -> Iterator[tuple[int, list[Any]]]:
+    """Each row at least as wide as the header: the empty cells at its end are
+    cells of the table still (the sheet's declared width is not trusted)."""
+    for number, cells in rows:
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+        yield number, cells

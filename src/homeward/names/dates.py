@@ -291,6 +291,8 @@ def parse_date(value: object) -> PartialDate | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return None
+        if isinstance(value, float) and math.isinf(value):  # a workbook cell of 1e999
+            raise InvalidDateError(value, "an infinite number is not a date")
         return _from_number(value, value)
     if isinstance(value, str):
         return _from_text(value, date.today().year)

@@ -78,6 +78,12 @@ def _analyzer(language: str) -> Any:
 
 @lru_cache(maxsize=65_536)
 def _name_parses(word: str, language: str) -> tuple[Any, ...]:
+    """The analyser's readings of a word as a name, singular; none for a word
+    with a letter outside Cyrillic (no declined Ukrainian or Russian name has
+    one, and pymorphy3 raises ValueError on a letter Unicode gives no name,
+    such as a Tangut component)."""
+    if any(c.isalpha() and not "\u0400" <= c <= "\u052f" for c in word):
+        return ()
     parses = _analyzer(language).parse(word)
     return tuple(
         p for p in parses if _NAME_TAGS & p.tag.grammemes and "plur" not in p.tag.grammemes

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,12 +170,44 @@ def _json(value: Any) -> bytes:
     ).encode()
 
 
+_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error)
+"""What reading a changed member raises: a broken stream or CRC, a member
+marked encrypted (RuntimeError) or packed by an unknown method
+(NotImplementedError), compressed data that no longer inflates (zlib.error)."""
+
+
+def _listed_files(body: bytes, report: PackageReport) -> dict[str, dict[str, Any]] | None:
+    """The files a signed manifest lists, by path; ``None`` (and the problem
+    named) when the manifest is not what the format says, signed or not."""
+    try:
+        manifest = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+        report.problems.append("the manifest is not JSON")
+        return None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        report.problems.append("the manifest is not a Homeward evidence package's")
+        return None
+    cases, files = manifest.get("cases", []), manifest.get("files", [])
+    entries_ok = isinstance(files, list) and all(
+        isinstance(e, dict)
+        and isinstance(e.get("path"), str)
+        and isinstance(e.get("sha256"), str)
+        and type(e.get("size")) is int
+        for e in files
+    )
+    if not entries_ok or not isinstance(cases, list):
+        report.problems.append("the manifest does not list the cases and files as the format says")
+        return None
+    report.cases = [str(case) for case in cases]
+    return {entry["path"]: entry for entry in files}
+
+
 def verify_package(path: Path, public_key: str) -> PackageReport:
     """Check a package with the registry's public key alone; every problem named."""
     report = PackageReport(Path(path))
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as err:
+    except _DAMAGED as err:  # RuntimeError: a ZIP version Python cannot read
         report.problems.append(f"{path} is not a ZIP file ({err})")
         return report
     with archive:
@@ -185,7 +218,7 @@ def verify_package(path: Path, public_key: str) -> PackageReport:
         try:
             body = archive.read(MANIFEST)
             signature = archive.read(SIGNATURE).decode("ascii", "replace").strip()
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
+        except _DAMAGED as err:
             report.problems.append(f"the manifest is damaged in the ZIP ({err})")
             return report
         if not keys.verify(public_key, body, signature):
@@ -194,13 +227,11 @@ def verify_package(path: Path, public_key: str) -> PackageReport:
                 "manifest was changed, or another key signed it"
             )
             return report
-        manifest = json.loads(body)
-        if manifest.get("format") != FORMAT:
-            report.problems.append("the manifest is not a Homeward evidence package's")
+        listed = _listed_files(body, report)
+        if listed is None:
             return report
-        report.cases = list(manifest.get("cases", []))
-        listed = {entry["path"]: entry for entry in manifest.get("files", [])}
-        for name in names:
+        for info in archive.infolist():
+            name = info.filename
             if name in (MANIFEST, SIGNATURE):
                 continue
             entry = listed.pop(name, None)
@@ -208,13 +239,19 @@ def verify_package(path: Path, public_key: str) -> PackageReport:
                 report.problems.append(f"{name} is in the package but not in its manifest")
                 continue
             report.members += 1
+            if info.file_size != entry["size"]:  # said by the ZIP: no need to unpack it
+                report.problems.append(
+                    f"{name} was changed: it holds {info.file_size:,} bytes, the manifest "
+                    f"says {entry['size']:,}"
+                )
+                continue
             digest, size = hashlib.sha256(), 0
             try:
-                with archive.open(name) as member:
+                with archive.open(info) as member:
                     while block := member.read(BLOCK):
                         digest.update(block)
                         size += len(block)
-            except (zipfile.BadZipFile, OSError, EOFError) as err:
+            except _DAMAGED as err:
                 report.problems.append(f"{name} is damaged in the ZIP ({err})")
                 continue
             if digest.hexdigest() != entry["sha256"] or size != entry["size"]:

@@ -8,6 +8,9 @@ nothing imported twice, and the registry matched when the rows are in.
 - A row that cannot be read goes to the quarantine with the reason for each
   field (``row 17, birth_date: '31.02.2012' is not a date``); it never blocks
   the good rows, and it can be corrected (it then becomes a record) or discarded.
+- Every row is read once before anything is written, into a temporary spool
+  the rows are then written from: a file broken anywhere (a damaged cell of
+  a workbook, a quote never closed) is refused whole and changes nothing.
 - Rows are written in batches, one transaction each.  A file already imported
   adds nothing; an import cut short (a crash, a kill) is finished by running it
   again: rows already written are skipped by their row number.

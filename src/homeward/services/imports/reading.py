@@ -30,11 +30,17 @@ def file_sha256(path: str | Path) -> str:
 def row_cells(
     columns: Sequence[ColumnMapping], cells: Sequence[Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The raw copy (by the file's headers) and the values by field of one row."""
+    """The raw copy (by the file's headers) and the values by field of one row.
+
+    An empty cell beyond the header's columns is left out of the raw copy: it
+    says nothing, and a hand-made workbook can put one cell 16,384 columns out
+    on every row."""
     raw: dict[str, Any] = {}
     values: dict[str, Any] = {}
     for index, cell in enumerate(cells):
         column = columns[index] if index < len(columns) else None
+        if column is None and cell in (None, ""):
+            continue
         header = column.header if column and column.header else f"column {index + 1}"
         if header in raw:
             header = f"{header} (column {index + 1})"

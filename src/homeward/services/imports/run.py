@@ -4,8 +4,11 @@ match the new records against the registry, and finish."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -63,13 +66,18 @@ def import_file(
     path = Path(path)
     name = file_name or path.name
     digest = file_sha256(path)
-    with open_table(path, sheet=sheet, mapping=mapping, file_name=name) as table:
+    with (
+        open_table(path, sheet=sheet, mapping=mapping, file_name=name) as table,
+        tempfile.TemporaryFile(prefix="homeward-import-") as spool,
+    ):
         columns = map_headers(table.headers, mapping)
         if not any(c.field in NAME_FIELDS for c in columns):
             raise Invalid(
                 f"{name}: no column holds a name (mapped: "
                 f"{', '.join(c.describe() for c in columns)}); give a mapping file"
             )
+        if not _finished_before(registry, actor, digest):
+            _read_whole(table, spool)
         started = _start(
             registry, actor, table, columns, digest, kind, title, organisation_id, reliability
         )
@@ -90,6 +98,33 @@ def import_file(
         model=model, thresholds=thresholds, progress=progress,
     )  # fmt: skip
     return started
+
+
+def _finished_before(registry: Registry, actor: Actor, digest: str) -> bool:
+    with registry.uow(actor, write=False) as uow:
+        found = uow.session.scalar(select(ImportRow.status).where(ImportRow.file_sha256 == digest))
+    return found == "complete"
+
+
+def _read_whole(table: Table, spool: BinaryIO) -> None:
+    """Read every row once, into ``spool``, before anything is written: a file
+    broken anywhere (a cell the workbook cannot give, a quote never closed) is
+    refused whole, rather than leave the rows above the break imported and an
+    import that can never finish.  The rows are then written from the spool, so
+    the file is parsed once.  (Pickle, because the spool is this process's own
+    unnamed file, holding only what the reader gave: text, numbers and dates.)"""
+    for row in table.rows:
+        pickle.dump(row, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    spool.seek(0)
+    table.rows = _spooled(spool)
+
+
+def _spooled(spool: BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    while True:
+        try:
+            yield pickle.load(spool)
+        except EOFError:
+            return
 
 
 def _start(

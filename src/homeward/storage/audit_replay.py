@@ -21,9 +21,14 @@ from sqlalchemy.orm import Session
 from homeward.storage.audit import canonical_json, protect
 from homeward.storage.tables import AuditRow, Base
 
-NOT_AUDITED_TABLES = frozenset({"audit_log", "record_keys", "counters"})
-"""The log itself, an index rebuilt from the records, and the case-number
-counters (a case number is in the trail with its case)."""
+NOT_AUDITED_TABLES = frozenset(
+    {"audit_log", "record_keys", "counters", "address_events", "import_jobs"}
+)
+"""The log itself, an index rebuilt from the records, the case-number
+counters (a case number is in the trail with its case), and what the web
+server processes share: counts of what client addresses did, kept a day at
+most for the sign-in and report limits, and the progress of imports running
+in the background (the import itself, its rows and its end, is in the trail)."""
 
 NOT_AUDITED_COLUMNS: dict[str, frozenset[str]] = {
     "web_sessions": frozenset({"last_seen_at"}),

@@ -41,14 +41,17 @@ from homeward.storage.tables.registry import (
     UserRow,
 )
 from homeward.storage.tables.system import (
+    AddressEventRow,
     ApiTokenRow,
     AuditRow,
     CounterRow,
+    ImportJobRow,
     WebSessionRow,
 )
 
 __all__ = [
     "NAMING",
+    "AddressEventRow",
     "ApiTokenRow",
     "AuditRow",
     "Base",
@@ -60,6 +63,7 @@ __all__ = [
     "EventRow",
     "FacilityRow",
     "HandoverListRow",
+    "ImportJobRow",
     "ImportRow",
     "ListAnswerRow",
     "ListChangeRow",

@@ -1,10 +1,14 @@
-"""Counters, the audit log, web sessions and API tokens."""
+"""Counters, the audit log, web sessions and API tokens, and what the web
+server processes share (address events, import jobs)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -79,3 +83,47 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class AddressEventRow(Base):
+    """Something a client address did that is limited (a failed sign-in, a
+    public report), for the limits every web server process shares.
+
+    ``address`` is a keyed digest of the address, never the address itself
+    (``homeward.web.ratelimit.AddressEvents``); ``at`` is seconds since the
+    epoch.  Written outside the audit trail (a count, not a change to the
+    registry) and pruned once older than the longest window of its kind."""
+
+    __tablename__ = "address_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Double)
+    __table_args__ = (
+        Index("ix_address_events_kind_address_at", "kind", "address", "at"),
+        Index("ix_address_events_kind_at", "kind", "at"),
+    )
+
+
+class ImportJobRow(Base):
+    """An import run by a web server process, followed by its result page from
+    whichever process answers (``homeward.web.import_jobs``).
+
+    ``stage`` is ``waiting``, ``reading``, ``matching``, ``done`` or ``failed``;
+    the process running it writes its progress and ``updated_at`` at least every
+    few seconds, so a job left unfinished and not updated for long is one whose
+    process stopped.  Written outside the audit trail: the import itself (its
+    ``imports`` row, records and quarantine) is in the trail."""
+
+    __tablename__ = "import_jobs"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_size: Mapped[int] = mapped_column(BigInteger)
+    username: Mapped[str] = mapped_column(String(80))
+    stage: Mapped[str] = mapped_column(String(20))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None]
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -147,6 +147,27 @@ def index_rows(record_id: int, values: Mapping[str, Any]) -> list[dict[str, Any]
     return rows
 
 
+def stored_prepared(uow: UnitOfWork, record_ids: Sequence[int]) -> dict[int, Prepared]:
+    """What the index holds for these records: their prepared values and keys,
+    as :func:`index_rows` filed them (a record filed before prepared values
+    were kept is left out: prepare it)."""
+    if not record_ids:
+        return {}
+    rows = uow.session.execute(
+        select(RecordKeyRow.record_id, RecordKeyRow.key, RecordKeyRow.prepared).where(
+            RecordKeyRow.record_id.in_(list(record_ids))
+        )
+    )
+    keys: dict[int, set[str]] = {}
+    values: dict[int, tuple[str, ...]] = {}
+    for record_id, key, prepared in rows:
+        if key != PREPARED_KEY:
+            keys.setdefault(record_id, set()).add(key)
+        elif prepared is not None:
+            values[record_id] = tuple(json.loads(prepared))
+    return {rid: Prepared(v, frozenset(keys.get(rid, ()))) for rid, v in values.items()}
+
+
 def index_record(uow: UnitOfWork, record: RecordRow) -> int:
     """File a registered record under its keys; returns how many."""
     rows = index_rows(record.id, record_values(record))
@@ -357,6 +378,7 @@ def search(
     limit: int = 10,
     min_probability: float = 0.01,
     include_untriaged: bool = False,
+    prepared: Prepared | None = None,
 ) -> list[Candidate]:
     """The best candidate children for a typed record, best first.
 
@@ -366,10 +388,12 @@ def search(
     through the public form (:func:`untriaged_public_report`): those are
     candidates only with ``include_untriaged``, which the triage of public
     reports alone asks for.  Partners see only their organisation's cases.
+    ``prepared``: the record's prepared values and keys when they are known
+    already (a registered record's, :func:`stored_prepared`).
     """
     uow.actor.require(Permission.READ_CASES)
     model = model or default_model()
-    typed = prepare(values)
+    typed = prepared if prepared is not None else prepare(values)
     keys = sorted(k for k in typed.keys if len(k) <= MAX_KEY_LENGTH)
     if not keys:
         return []

@@ -12,7 +12,7 @@ from homeward.domain.roles import Permission
 from homeward.errors import Invalid, NotFound
 from homeward.linkage.model import MatchModel
 from homeward.linkage.scoring import FieldExplanation, ScoredPair, score_pair
-from homeward.linkage.search import record_values, search
+from homeward.linkage.search import record_values, search, stored_prepared
 from homeward.services.access import check_case_access
 from homeward.services.cases import check_version, get_child
 from homeward.services.merging import merge_children
@@ -378,10 +378,12 @@ def candidate_cases(
     uow.actor.require(Permission.READ_CASES)
     child = get_child(uow, child_id)
     best: dict[int, CandidateCase] = {}
-    for record in uow.repos.records.of_child(child.id)[:MAX_RECORDS_SEARCHED]:
+    records = uow.repos.records.of_child(child.id)[:MAX_RECORDS_SEARCHED]
+    filed = stored_prepared(uow, [r.id for r in records])
+    for record in records:
         found = search(
             uow, record_values(record), model=model, limit=limit + 1,
-            min_probability=min_probability,
+            min_probability=min_probability, prepared=filed.get(record.id),
         )  # fmt: skip
         for c in found:
             if c.child_id is None or c.child_id == child.id or c.case_number is None:

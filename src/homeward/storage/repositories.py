@@ -59,6 +59,15 @@ class Children(Repository[ChildRow]):
     row_type = ChildRow
     label = "case"
 
+    def get(self, row_id: int) -> ChildRow:
+        """The case; kept for the rest of the unit of work.  The session's
+        identity map holds rows only while someone else does, and one page
+        asks for its case a dozen times, in as many services: each would read
+        it from the database again."""
+        row = super().get(row_id)
+        self.session.info.setdefault("cases_held", {})[row_id] = row
+        return row
+
     def by_case_number(self, case_number: str, *, follow_merges: bool = True) -> ChildRow:
         """The case with this number; a merged duplicate's number leads to the
         case it was merged into."""

@@ -7,7 +7,8 @@ text that has no Ukrainian here.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -17,6 +18,19 @@ from homeward.linkage.scoring import FieldExplanation
 from homeward.web.messages import UKRAINIAN
 from homeward.web.messages.cases import reason_in_ukrainian
 from homeward.web.messages.core import PLURALS
+
+
+@lru_cache(maxsize=8192)
+def _date_text(day: date, style: str, lang: str) -> str:
+    """Babel's date in a language (Babel takes a good part of a millisecond for
+    each; a page shows dozens, most of them the same few days)."""
+    return format_date(day, style, locale=lang)
+
+
+@lru_cache(maxsize=4096)
+def _time_text(hour: int, minute: int, lang: str) -> str:
+    return format_time(time(hour, minute), "short", locale=lang)
+
 
 LANGUAGES = ("uk", "en")
 DEFAULT_LANGUAGE = "uk"
@@ -151,19 +165,19 @@ class Translator:
             return ""
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
         local = moment.astimezone(self.zone)
-        day = format_date(local.date(), "medium", locale=self.lang)
-        return f"{day}, {format_time(local.time(), 'short', locale=self.lang)}"
+        day = _date_text(local.date(), "medium", self.lang)
+        return f"{day}, {_time_text(local.hour, local.minute, self.lang)}"
 
     def day(self, value: str | date | None) -> str:
         """A date that may be partial (``2012``, ``2012-03``, ``2012-03-04``)."""
         if value is None or value == "":
             return ""
         if isinstance(value, date):
-            return format_date(value, "long", locale=self.lang)
+            return _date_text(value, "long", self.lang)
         parts = value.split("-")
         try:
             if len(parts) == 3:
-                return format_date(date.fromisoformat(value), "long", locale=self.lang)
+                return _date_text(date.fromisoformat(value), "long", self.lang)
             if len(parts) == 2:
                 return format_skeleton(
                     "yMMMM", date(int(parts[0]), int(parts[1]), 1), locale=self.lang

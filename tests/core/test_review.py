@@ -391,3 +391,25 @@ def test_a_proposal_left_from_before_cannot_link_a_public_report_unseen(
     with registry.uow(write=False) as uow:
         assert uow.repos.records.get(record_id).child_id is None
         assert uow.repos.children.get(child.id).status == "reported"
+
+
+def test_the_queue_names_the_fields_that_weigh_most_for_or_against() -> None:
+    from datetime import UTC, datetime
+
+    from homeward.linkage.scoring import FieldExplanation
+
+    def field(name: str, level: str, weight: float) -> FieldExplanation:
+        return FieldExplanation(name, name, "a", "b", level, "why", weight)
+
+    item = review.ReviewItem(
+        id=1, status="pending", probability=0.7, weight=1.0, record_id=None, child_id=1,
+        case_number="UA-1", other_child_id=2, other_case_number="UA-2",
+        fields=(
+            field("given_name", "exact", 1.5), field("family_name", "different", -4.0),
+            field("patronymic", "missing", 0.0), field("birth_date", "exact", 6.2),
+        ),
+        model="default", origin="scan", proposed_at=datetime.now(UTC), decided_by=None,
+        decided_at=None, reason=None, version=1,
+    )  # fmt: skip
+    assert [f.field for f in item.strongest()] == ["birth_date", "family_name"]
+    assert [f.field for f in item.strongest(5)] == ["birth_date", "family_name", "given_name"]

@@ -576,6 +576,11 @@ class ReviewItem:
     def describe(self) -> list[str]:
         return [f.describe() for f in self.fields if f.level != "missing"]
 
+    def strongest(self, count: int = 2) -> list[FieldExplanation]:
+        """The fields that weigh most in the score, for or against, strongest first."""
+        compared = [f for f in self.fields if f.level != "missing"]
+        return sorted(compared, key=lambda f: -abs(f.weight))[:count]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

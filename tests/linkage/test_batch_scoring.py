@@ -52,6 +52,10 @@ def _records(dataset: synthetic.SyntheticDataset) -> list[dict[str, str]]:
     return [{k: "" if v is None else str(v) for k, v in r.items()} for r in dataset.records]
 
 
+def _given(record: dict[str, str]) -> bool:
+    return bool(record.get("given_name") or record.get("full_name"))
+
+
 def test_a_pair_scores_the_same_in_a_batch_run_and_alone(
     dataset: synthetic.SyntheticDataset,
 ) -> None:
@@ -59,9 +63,15 @@ def test_a_pair_scores_the_same_in_a_batch_run_and_alone(
     result = link(records, threshold=0.3)
     assert result.model.frequencies  # the trained model counts names
     assert result.pairs
+    thin = 0
     for pair in result.pairs[:300]:
         alone = score_pair(result.model, records[pair.a], records[pair.b])
-        assert alone.weight == pytest.approx(pair.weight, abs=1e-9)
+        if not (_given(records[pair.a]) and _given(records[pair.b])):
+            # A thin record is weighed against the children of the run it fits.
+            assert pair.weight >= alone.weight - 1e-9
+            thin += 1
+        else:
+            assert alone.weight == pytest.approx(pair.weight, abs=1e-9)
         assert sum(f.weight for f in alone.fields if f.counted) + alone.prior_weight == (
             pytest.approx(alone.weight, abs=1e-9)
         )

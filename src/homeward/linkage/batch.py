@@ -3,10 +3,14 @@ train if asked, and cluster.
 
 Clustering joins pairs at or above the threshold into groups (the records of
 one child), strongest pair first, and refuses a join that would put two
-records that are *clearly different* (match probability below
-``conflict_below``, typically a different sex, birth date and given name) into
-one group: a chain A–B–C does not make A and C one child when A and C
-contradict each other.  The pairs reported are the pairs inside a group whose
+records that are *clearly different* into one group: a chain A–B–C does not
+make A and C one child when A and C contradict each other.  Two records are
+clearly different when their match probability is below ``conflict_below``
+*and* their fields speak against one child by at least
+:data:`CONTRADICTION_BITS` (a different given name; a different family name
+and birth year): a list entry that gives only a family name and a year is
+improbable against most records for want of evidence, not because anything
+in it disagrees.  The pairs reported are the pairs inside a group whose
 own probability reaches the threshold.
 """
 
@@ -24,6 +28,8 @@ import numpy.typing as npt
 
 from homeward.errors import Invalid
 from homeward.linkage.blocking import BlockingKeys, _pairs_within
+from homeward.linkage.groups import Groups as _Groups
+from homeward.linkage.groups import components as _components
 from homeward.linkage.model import MatchModel, default_model, probability
 from homeward.linkage.prepare import Prepared, prepare
 from homeward.linkage.scoring import (
@@ -31,9 +37,11 @@ from homeward.linkage.scoring import (
     IntArray,
     ValueTable,
     combine,
+    contradiction,
     probabilities,
     table_frequency_weights,
 )
+from homeward.linkage.thin import one_child_weights
 from homeward.linkage.training import Patterns, pattern_codes, train
 from homeward.names.compare import clear_pair_caches
 
@@ -41,14 +49,22 @@ CHUNK = 250_000
 """Candidate pairs compared per step (bounds memory on large inputs)."""
 MAX_GROUP = 200
 """Groups larger than this are not re-scored pair by pair."""
+CONTRADICTION_BITS = 4.5
+"""A pair below ``conflict_below`` blocks a join only when the negative weights
+of its fields add up to at least this many bits (a different given name is
+about 5)."""
 
 SKIPPED_KEYS = ("gf:gi:",)
 """Keys a batch run does not block on: given initial × family name adds half of
 the candidate pairs of a synthetic registry and two of its 20,000 true pairs
 (the other keys find the rest).  Real-time search still uses them."""
-ONE_SIDED = ("fy:",)
-"""Family name × year pairs a record without a given name with the others of
-its block, not every two children of one surname and year."""
+ONE_SIDED = ("fy:", "iy:")
+"""Keys that pair a *probe* record with the others of its block, not every two
+records of the block: family name × year (``fy:``) for a record without a given
+name; given initial × family name × year (``iy:``) for a record without a day
+of birth (it has no day-and-month key, so a typo in its given name would leave
+it with no key it shares with the child's other records)."""
+_DATE = 4
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``."""
@@ -81,35 +97,6 @@ class LinkResult:
     above_threshold: int
     joins_refused: int
     stats: dict[str, Any] = field(default_factory=dict)
-
-
-class _Groups:
-    """Union–find over records, each group keeping its members."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-        self.members: dict[int, list[int]] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def members_of(self, root: int) -> list[int]:
-        return self.members.get(root, [root])
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        ma, mb = self.members_of(ra), self.members_of(rb)
-        if len(ma) < len(mb):
-            ra, rb, ma, mb = rb, ra, mb, ma
-        self.parent[rb] = ra
-        self.members[ra] = ma + mb
-        self.members.pop(rb, None)
 
 
 def _score_chunks(
@@ -147,7 +134,17 @@ def batch_keys(prepared: Prepared) -> frozenset[str]:
     given, family = prepared.values[0], prepared.values[1]
     if given and family:
         keys.add("nm:" + "|".join(sorted((given, family))))
+    year = prepared.values[_DATE][:4]
+    if year:
+        keys.update(f"iy:{k[6:]}|{year}" for k in prepared.keys if k.startswith("gf:gi:"))
     return frozenset(keys)
+
+
+def _probe(key: str, values: tuple[str, ...]) -> bool:
+    """Whether a record is a probe under a one-sided key (:data:`ONE_SIDED`)."""
+    if key.startswith("fy:"):
+        return not values[0]
+    return len(values[_DATE]) < 10
 
 
 def _prepare_all(
@@ -164,7 +161,7 @@ def _prepare_all(
         values.append(prepared.values)
         for key in batch_keys(prepared):
             if key.startswith(ONE_SIDED):
-                keys.add_one_sided(hash(key), r)
+                keys.add_one_sided(hash(key), r, _probe(key, prepared.values))
             else:
                 chunk_keys.append(hash(key))
                 chunk_records.append(r)
@@ -221,12 +218,12 @@ def link(
     split_at = first.count if records_b is not None else None
     n_a = first.count
     table = ValueTable(values)
-    probes = [not v[0] for v in values]
+    size = len(values)
     del values
     _clear_preparation_caches()
     progress("number", 1, 1)
-    candidates = keys.candidates(len(probes), split_at=split_at, probes=probes)
-    del keys, probes
+    candidates = keys.candidates(size, split_at=split_at)
+    del keys
     progress("block", 1, 1)
     codes = _score_chunks(start_model, table, candidates.left, candidates.right, progress)
     unique, inverse64 = np.unique(codes, return_inverse=True)
@@ -251,6 +248,7 @@ def link(
         used = start_model
     frequencies = table.frequencies(used) if used.frequencies else None
     weights = np.empty(len(inverse), dtype=np.float64)
+    against = np.empty(len(inverse), dtype=np.float64)
     for start in range(0, len(inverse), CHUNK):
         part = slice(start, min(start + CHUNK, len(inverse)))
         levels = patterns.levels[inverse[part]]
@@ -258,11 +256,16 @@ def link(
             used, table, levels, candidates.left[part], candidates.right[part], frequencies
         )
         weights[part] = combine(levels, used, extra)
+        against[part] = contradiction(levels, used, extra)
+    one_child_weights(
+        used, table, candidates.left, candidates.right, patterns.levels, inverse, weights,
+        threshold, split_at, frequencies,
+    )  # fmt: skip
     above = np.flatnonzero(probabilities(weights) >= threshold)
     order = above[np.argsort(-weights[above], kind="stable")]
     pairs, groups, refused = _cluster(
-        used, table, candidates.left, candidates.right, weights, order, threshold, conflict_below,
-        split_at, frequencies,
+        used, table, candidates.left, candidates.right, weights, against, order, threshold,
+        conflict_below, split_at, frequencies,
     )  # fmt: skip
     progress("cluster", 1, 1)
     return LinkResult(
@@ -287,22 +290,17 @@ def _weights_of(
     left: IntArray,
     right: IntArray,
     frequencies: FloatArray | None,
-) -> FloatArray:
+) -> tuple[FloatArray, FloatArray]:
+    """Match weights and :func:`~homeward.linkage.scoring.contradiction` of pairs."""
     out = np.empty(len(left), dtype=np.float64)
+    against = np.empty(len(left), dtype=np.float64)
     for start in range(0, len(left), CHUNK):
         part = slice(start, min(start + CHUNK, len(left)))
         levels = table.levels(left[part], right[part])
         extra = table_frequency_weights(model, table, levels, left[part], right[part], frequencies)
         out[part] = combine(levels, model, extra)
-    return out
-
-
-def _components(size: int, left: IntArray, right: IntArray) -> IntArray:
-    """Connected components (a label per record) of the graph of pairs."""
-    groups = _Groups(size)
-    for a, b in zip(left.tolist(), right.tolist(), strict=True):
-        groups.join(a, b)
-    return np.array([groups.find(x) for x in range(size)], dtype=np.int64)
+        against[part] = contradiction(levels, model, extra)
+    return out, against
 
 
 def _all_pairs(labels: IntArray, chosen: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
@@ -324,6 +322,7 @@ def _cluster(
     left: IntArray,
     right: IntArray,
     weights: np.ndarray[Any, np.dtype[np.float64]],
+    against: np.ndarray[Any, np.dtype[np.float64]],
     order: IntArray,
     threshold: float,
     conflict_below: float,
@@ -345,18 +344,22 @@ def _cluster(
     small = (sizes > 2) & (sizes <= MAX_GROUP)
     in_left, in_right = _all_pairs(labels, small)
     lo, hi = np.minimum(in_left, in_right), np.maximum(in_left, in_right)
-    in_weight = _weights_of(model, table, lo, hi, frequencies)
+    in_weight, in_against = _weights_of(model, table, lo, hi, frequencies)
     # Pairs whose weight is known: candidates above the threshold (the joins),
     # every pair inside a small component, candidates inside a large one.
     large = sizes > MAX_GROUP
     in_large = large[labels[left]] & (labels[left] == labels[right])
+    # A candidate's own weight comes first: it may have been raised
+    # (:func:`~homeward.linkage.thin.one_child_weights`).
     known_codes = np.concatenate(
-        (lo * n + hi, top_left * n + top_right, left[in_large] * n + right[in_large])
+        (top_left * n + top_right, left[in_large] * n + right[in_large], lo * n + hi)
     )
-    known_weights = np.concatenate((in_weight, top_weight, weights[in_large]))
+    known_weights = np.concatenate((top_weight, weights[in_large], in_weight))
+    known_against = np.concatenate((against[order], against[in_large], in_against))
     known_codes, first = np.unique(known_codes, return_index=True)
-    known_weights = known_weights[first]
-    conflicts = known_codes[known_weights < conflict_weight]  # sorted
+    known_weights, known_against = known_weights[first], known_against[first]
+    clearly_different = (known_weights < conflict_weight) & (known_against <= -CONTRADICTION_BITS)
+    conflicts = known_codes[clearly_different]  # sorted
     groups = _Groups(n)
     refused = 0
     for a, b in zip(top_left.tolist(), top_right.tolist(), strict=True):

@@ -58,33 +58,31 @@ def _pairs_within(
 class BlockingKeys:
     """The keys of many records, as 64-bit hashes in numpy arrays (a key string
     is hashed once and not kept): ``(key, record)`` entries, and those of the
-    one-sided keys with whether the record is a probe."""
+    one-sided keys with whether the record is a probe under that key."""
 
     def __init__(self) -> None:
         self._keys: list[IntArray] = []
         self._records: list[IntArray] = []
-        self._sided: list[tuple[int, int]] = []
+        self._sided: list[tuple[int, int, bool]] = []
 
     def add(self, keys: Sequence[int], records: Sequence[int]) -> None:
         if keys:
             self._keys.append(np.array(keys, dtype=np.int64))
             self._records.append(np.array(records, dtype=np.int64))
 
-    def add_one_sided(self, key: int, record: int) -> None:
-        self._sided.append((key, record))
+    def add_one_sided(self, key: int, record: int, probe: bool) -> None:
+        """File ``record`` under a one-sided key; a probe is paired with every
+        other record of the key's block, the others only with its probes."""
+        self._sided.append((key, record, probe))
 
     def candidates(
-        self,
-        size: int,
-        *,
-        split_at: int | None = None,
-        probes: Sequence[bool] | None = None,
-        max_block: int = MAX_BLOCK,
+        self, size: int, *, split_at: int | None = None, max_block: int = MAX_BLOCK
     ) -> Candidates:
         keys = np.concatenate(self._keys) if self._keys else np.zeros(0, dtype=np.int64)
         records = np.concatenate(self._records) if self._records else np.zeros(0, dtype=np.int64)
         self._keys, self._records = [], []
-        extra = _one_sided_pairs(self._sided, probes, split_at)
+        extra = _one_sided_pairs(self._sided, split_at)
+        self._sided = []
         return _candidates(keys, records, size, split_at, max_block, extra)
 
 
@@ -109,18 +107,19 @@ def candidate_pairs(
     numbers: dict[str, int] = {}
     key_ids: list[int] = []
     record_ids: list[int] = []
-    sided: list[tuple[int, int]] = []
+    sided: list[tuple[int, int, bool]] = []
     for r, record_keys in enumerate(keys):
         for key in record_keys:
             if one_sided and key.startswith(one_sided):
-                sided.append((hash(key), r))
+                if probes is not None:
+                    sided.append((hash(key), r, bool(probes[r])))
                 continue
             k = numbers.get(key)
             if k is None:
                 k = numbers[key] = len(numbers)
             key_ids.append(k)
             record_ids.append(r)
-    extra = _one_sided_pairs(sided, probes, split_at)
+    extra = _one_sided_pairs(sided, split_at)
     key_arr = np.asarray(key_ids, dtype=np.int64)
     rec_arr = np.asarray(record_ids, dtype=np.int64)
     return _candidates(key_arr, rec_arr, len(keys), split_at, max_block, extra)
@@ -190,17 +189,17 @@ def _candidates(
 
 
 def _one_sided_pairs(
-    entries: list[tuple[int, int]], probes: Sequence[bool] | None, split_at: int | None
+    entries: list[tuple[int, int, bool]], split_at: int | None
 ) -> tuple[IntArray, IntArray]:
     """Pairs of a probe record with every other record of its block; ``entries``
-    are ``(key hash, record)``."""
+    are ``(key hash, record, whether the record is a probe under that key)``."""
     empty = np.zeros(0, dtype=np.int64)
-    if not entries or probes is None:
+    if not entries:
         return empty, empty
     arr = np.array(entries, dtype=np.int64)
     arr = arr[np.lexsort((arr[:, 1], arr[:, 0]))]
     key_arr, rec_arr = arr[:, 0], arr[:, 1]
-    is_probe = np.asarray(probes, dtype=bool)[rec_arr]
+    is_probe = arr[:, 2].astype(bool)
     starts = np.concatenate(([0], np.flatnonzero(np.diff(key_arr)) + 1))
     stops = np.concatenate((starts[1:], [len(key_arr)]))
     with_probe = np.add.reduceat(is_probe.astype(np.int64), starts) > 0

@@ -113,6 +113,20 @@ def combine(levels: LevelArray, model: MatchModel, extra: FloatArray | None = No
     return np.asarray(model.prior_weight + weights.sum(axis=1), dtype=np.float64)
 
 
+def contradiction(
+    levels: LevelArray, model: MatchModel, extra: FloatArray | None = None
+) -> FloatArray:
+    """The bits by which the fields of each pair speak *against* one child: the
+    sum of the negative field weights (as in :func:`combine`, the prior left
+    out).  A pair can be improbable for want of evidence (a list entry that
+    gives a family name and a year) without anything in it disagreeing."""
+    table = model.weight_table
+    weights = table[np.arange(len(FIELDS))[None, :], levels]
+    if extra is not None:
+        weights = weights + extra
+    return np.asarray(np.minimum(weights, 0.0).sum(axis=1), dtype=np.float64)
+
+
 FREQUENCY_FIELDS: tuple[int, ...] = tuple(FIELD_INDEX[name] for name in FREQUENCY_LEVELS)
 
 
@@ -336,8 +350,11 @@ def date_levels(parts: tuple[IntArray, IntArray, IntArray], x: IntArray, y: IntA
     exact &= precision_a == 2
     out = np.where(ya == yb, _DATE_LEVEL["same_year"], _DATE_LEVEL["different"])
     out = np.where(partial, _DATE_LEVEL["partial_agree"], out)
-    out = np.where(plus_minus_one, _DATE_LEVEL["year_plus_minus_one"], out)
     out = np.where(one_digit, _DATE_LEVEL["one_digit_off"], out)
+    # A whole date whose year moved by one is year_plus_minus_one even when one
+    # digit differs (compare_birth_dates).
+    later = plus_minus_one & ((precision_a == 2) | ~one_digit)
+    out = np.where(later, _DATE_LEVEL["year_plus_minus_one"], out)
     out = np.where(swapped, _DATE_LEVEL["day_month_swapped"], out)
     out = np.where(exact, _DATE_LEVEL["exact"], out)
     return out.astype(np.int8)

@@ -94,10 +94,29 @@ def _level_shares(patterns: Patterns, weights: FloatArray) -> list[FloatArray]:
     return shares
 
 
+U_PRIOR_PAIRS = 20.0
+"""How many random pairs the starting model's u counts for: a field that two
+random records seldom both give (a last known location) keeps about the
+starting u instead of an even share among its levels."""
+
+
 def estimate_u(
-    table: ValueTable, *, sample: int = 200_000, seed: int = 0, split_at: int | None = None
+    table: ValueTable,
+    *,
+    sample: int = 200_000,
+    seed: int = 0,
+    split_at: int | None = None,
+    reference: MatchModel | None = None,
+    match_rate: float = 0.0,
 ) -> list[FloatArray]:
-    """u of every level, counted on ``sample`` random pairs of records."""
+    """u of every level, counted on ``sample`` random pairs of records.
+
+    ``match_rate``: the share of matches among random pairs (the prior).  A
+    random pair is one child now and then, and on a small input or a level
+    that different children seldom show (the same document number) those
+    pairs are most of what is counted: ``match_rate × m`` of each level is
+    taken off its count.  ``reference``: the model whose m is taken off and whose u stands for
+    :data:`U_PRIOR_PAIRS` pairs more (a field seldom given on both sides)."""
     rng = np.random.default_rng(seed)
     if split_at is None:
         left = rng.integers(0, table.size, sample)
@@ -113,7 +132,18 @@ def estimate_u(
         codes.append(pattern_codes(table.levels(left[part], right[part])))
         clear_pair_caches()  # random pairs are not met again
     patterns = Patterns.from_codes(np.concatenate(codes) if codes else np.zeros(0, np.int64))
-    return _level_shares(patterns, patterns.counts)
+    if reference is None:
+        return _level_shares(patterns, patterns.counts)
+    out = []
+    m_start, u_start = _current(reference, "m"), _current(reference, "u")
+    for f, spec in enumerate(FIELDS):
+        column = patterns.levels[:, f]
+        counted = np.bincount(column, weights=patterns.counts, minlength=len(spec.levels) + 1)
+        counts = counted[1 : len(spec.levels) + 1]
+        counts = np.maximum(counts - match_rate * counts.sum() * m_start[f], 0.0)
+        totals = counts + U_PRIOR_PAIRS * u_start[f] / u_start[f].sum() + PSEUDO_COUNT
+        out.append(totals / totals.sum())
+    return out
 
 
 def _with(model: MatchModel, m: list[FloatArray], u: list[FloatArray], prior: float) -> MatchModel:
@@ -265,7 +295,6 @@ def train(
     to 0.94.  m then stays as in ``start``: how sources write a child's values
     does not depend on the registry.
     """
-    u = estimate_u(table, sample=u_sample, seed=seed, split_at=split_at)
     patterns = (
         candidate_levels
         if isinstance(candidate_levels, Patterns)
@@ -274,6 +303,11 @@ def train(
     pairs = float(patterns.counts.sum())
     if pairs == 0:
         return Training(start, 0, True, 0.0)
+    counted, _ = _count_matches(start, table, patterns, split_at)
+    match_rate = min(counted / max(total_pairs, 1.0), 0.5) if counted else 0.0
+    u = estimate_u(
+        table, sample=u_sample, seed=seed, split_at=split_at, reference=start, match_rate=match_rate
+    )
     # Each session estimates m for the fields it did not select on; a field's
     # m is the mean over the sessions that estimated it (the default where none).
     estimates: list[list[FloatArray]] = [[] for _ in FIELDS]

@@ -142,6 +142,12 @@ def _given_word(a: str, b: str) -> Comparison:
         return Comparison("equivalent", "same name in Wikidata's name variants")
     if ra.known and rb.known:
         return Comparison("different", "different names")
+    latin = letter_script(a) == letter_script(b) == "latin"
+    if latin and _one_edit(a, b) and not _feminine_of(a, b):
+        # Letter for letter, before the skeletons: they spell digraphs as one
+        # sound, so Rachel / Racehl would be two letters apart and Olivia /
+        # Oliiva look like a masculine and a feminine name.
+        return Comparison("typo", "one letter off")
     candidates_a = {sa} | {s for g in ra.groups for s in group_skeletons(g)}
     candidates_b = {sb} | {s for g in rb.groups for s in group_skeletons(g)}
     if any(_feminine_of(x, y) for x in candidates_a for y in candidates_b):

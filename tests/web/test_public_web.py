@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from homeward.domain.model import SourceKind
 from homeward.domain.roles import PERMISSIONS, Permission, Role
 from homeward.services import triage
+from homeward.services.registry_app import Registry
 from homeward.storage.tables import AuditRow, RecordRow, SourceRow
 from homeward.web.pages.statistics import StatisticsCache
-from homeward.web.ratelimit import DAY, HOUR, RateLimit, Window
+from homeward.web.ratelimit import DAY, HOUR, AddressEvents, RateLimit, Window
 from tests.factories import make_child
 from tests.web.conftest import REPORTER, World, csrf_of, sign_in
 
@@ -222,9 +223,10 @@ def test_the_statistics_page_draws_charts_for_an_analyst(
         assert app_client.get(path).status_code == 403, path
 
 
-def test_a_rate_limit_counts_each_window_apart() -> None:
+def test_a_rate_limit_counts_each_window_apart(registry: Registry) -> None:
     now = [0.0]
-    limit = RateLimit([Window(HOUR, 2), Window(DAY, 3)], clock=lambda: now[0])
+    events = AddressEvents(registry.engine, b"k" * 32)
+    limit = RateLimit(events, "test", [Window(HOUR, 2), Window(DAY, 3)], clock=lambda: now[0])
     limit.hit("a")
     limit.hit("a")
     assert limit.retry_after("a") == 3601 and limit.retry_after("b") == 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -19,27 +20,47 @@ from homeward.services import signin
 from homeward.services.registry_app import Registry
 from homeward.services.review import load_model
 from homeward.web.deps import SignInNeeded, WebState, render
+from homeward.web.import_jobs import ImportJobs
+from homeward.web.ratelimit import AddressEvents
 from homeward.web.security import SECURITY_HEADERS, FailureThrottle
+from homeward.web.shared import address_key, shared_engine
 
 HERE = Path(__file__).parent
 
 
 def create_app(settings: Settings, *, registry: Registry | None = None) -> FastAPI:
     """The whole web app over the registry these settings name.  The database
-    must be migrated already (``homeward init``)."""
+    must be migrated already (``homeward init``).  Several apps over one
+    registry (the processes of ``homeward serve --workers``) share their sign-in
+    throttle, report limits and import jobs through its database."""
     from homeward.web.api import create_api
     from homeward.web.pages import routers
 
-    app = FastAPI(title="Homeward", docs_url=None, redoc_url=None, openapi_url=None)
+    registry = registry or Registry.open(settings)
+    shared = shared_engine(registry)
+    events = AddressEvents(shared, address_key(settings))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if shared is not registry.engine:
+            shared.dispose()
+
+    app = FastAPI(
+        title="Homeward", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     app.state.web = WebState(
         settings=settings,
-        registry=registry or Registry.open(settings),
+        registry=registry,
         model=load_model(settings),
         policy=signin.Policy.from_settings(settings),
         templates=templates,
-        throttle=FailureThrottle(settings.login_failures_per_address),
+        throttle=FailureThrottle(events, settings.login_failures_per_address),
+        address_events=events,
+        import_jobs=ImportJobs(shared, settings.data_dir / "uploads"),
+        shared_engine=shared,
     )
 
     @app.middleware("http")

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -18,6 +19,8 @@ from homeward.linkage.model import MatchModel
 from homeward.services import signin
 from homeward.services.registry_app import Registry
 from homeward.web import i18n
+from homeward.web.import_jobs import ImportJobs
+from homeward.web.ratelimit import AddressEvents
 from homeward.web.security import (
     LANGUAGE_COOKIE,
     PRESESSION_COOKIE,
@@ -40,6 +43,10 @@ class WebState:
     policy: signin.Policy
     templates: Jinja2Templates
     throttle: FailureThrottle
+    address_events: AddressEvents
+    import_jobs: ImportJobs
+    shared_engine: Engine
+    """Where the tables every server process shares are written (``web.shared``)."""
 
 
 class SignInNeeded(Exception):

@@ -3,22 +3,31 @@
 The public report form takes reports from anyone, without signing in: the
 limits keep one address from filling the triage queue (a family sends one
 report, or a few for several children; nobody honest sends twenty in a day).
-Counts are kept per server process, like the sign-in throttle; behind a
-proxy, the address is the one the trusted proxy forwards.
+The sign-in throttle (``homeward.web.security.FailureThrottle``) counts failed
+sign-ins the same way.  Counts are kept in the database (``address_events``),
+so every server process of the registry sees the same ones and a restart
+forgets none; behind a proxy, the address is the one the trusted proxy forwards.
 """
 
 from __future__ import annotations
 
-import threading
+import hashlib
+import hmac
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from fastapi import Request
+from sqlalchemy import Engine, delete, insert, select
+
+from homeward.storage.tables import AddressEventRow, Base
 
 HOUR = 3600.0
 DAY = 86400.0
+PUBLIC_REPORT = "public.report"
+SIGN_IN_FAILURE = "signin.failure"
+
+_EVENTS = Base.metadata.tables[AddressEventRow.__tablename__]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,61 +36,95 @@ class Window:
     limit: int
 
 
+class AddressEvents:
+    """The ``address_events`` table: what each client address did, and when.
+
+    The address is kept as HMAC-SHA256 under a key of the registry's data
+    directory (``homeward.web.shared.address_key``), never as it was sent:
+    the table can tell that the same address came again, not which one it was.
+    Each event is one short transaction of its own, outside the audit trail."""
+
+    def __init__(self, engine: Engine, key: bytes) -> None:
+        self.engine = engine
+        self._key = key
+
+    def digest(self, address: str) -> str:
+        return hmac.new(self._key, address.encode(), hashlib.sha256).hexdigest()
+
+    def times(self, kind: str, address: str, since: float) -> list[float]:
+        """When the address did ``kind`` after ``since``, oldest first."""
+        query = (
+            select(_EVENTS.c.at)
+            .where(
+                _EVENTS.c.kind == kind,
+                _EVENTS.c.address == self.digest(address),
+                _EVENTS.c.at > since,
+            )
+            .order_by(_EVENTS.c.at)
+        )
+        with self.engine.connect() as conn:
+            return [float(at) for at in conn.scalars(query)]
+
+    def add(self, kind: str, address: str, at: float, *, forget_before: float) -> None:
+        """Note that the address did ``kind`` at ``at``; events of the kind from
+        ``forget_before`` or earlier, which no window counts any more, go."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(_EVENTS).values(kind=kind, address=self.digest(address), at=at))
+            conn.execute(
+                delete(_EVENTS).where(_EVENTS.c.kind == kind, _EVENTS.c.at <= forget_before)
+            )
+
+
 class RateLimit:
-    """At most ``limit`` hits per address within each window."""
+    """At most ``limit`` hits per address within each window.
+
+    The check and the hit are apart, so requests of one address arriving at
+    the same moment may each pass before any is counted; a few more, never
+    one whole limit per server process."""
 
     def __init__(
-        self, windows: Sequence[Window], clock: Callable[[], float] = time.monotonic
+        self,
+        events: AddressEvents,
+        kind: str,
+        windows: Sequence[Window],
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not windows:
             raise ValueError("a rate limit needs at least one window")
+        self.events = events
+        self.kind = kind
         self.windows = tuple(windows)
         self.longest = max(w.seconds for w in windows)
         self.clock = clock
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        found = self._hits.setdefault(address, deque())
-        while found and found[0] <= now - self.longest:
-            found.popleft()
-        return found
 
     def retry_after(self, address: str) -> int:
         """Seconds until this address may try again; 0 when it may now."""
-        with self._lock:
-            now = self.clock()
-            hits = self._recent(address, now)
-            wait = 0.0
-            for window in self.windows:
-                inside = [t for t in hits if t > now - window.seconds]
-                if len(inside) >= window.limit:
-                    # the hit that must leave the window before one more fits
-                    oldest = inside[len(inside) - window.limit]
-                    wait = max(wait, oldest + window.seconds - now)
-            return int(wait) + 1 if wait > 0 else 0
+        now = self.clock()
+        hits = self.events.times(self.kind, address, now - self.longest)
+        wait = 0.0
+        for window in self.windows:
+            inside = [t for t in hits if t > now - window.seconds]
+            if len(inside) >= window.limit:
+                # the hit that must leave the window before one more fits
+                oldest = inside[len(inside) - window.limit]
+                wait = max(wait, oldest + window.seconds - now)
+        return int(wait) + 1 if wait > 0 else 0
 
     def hit(self, address: str) -> None:
-        with self._lock:
-            now = self.clock()
-            self._recent(address, now).append(now)
-            if len(self._hits) > 10_000:  # forget idle addresses
-                for key in [k for k, v in self._hits.items() if not self._recent(k, now)]:
-                    del self._hits[key]
+        now = self.clock()
+        self.events.add(self.kind, address, now, forget_before=now - self.longest)
 
 
 def public_report_limit(request: Request) -> RateLimit:
-    """The public report form's limit, one per app (made when first needed),
-    from the settings ``public_reports_per_hour`` and ``public_reports_per_day``."""
-    app_state = request.app.state
-    found = getattr(app_state, "public_report_limit", None)
-    if not isinstance(found, RateLimit):
-        settings = app_state.web.settings
-        found = RateLimit(
-            (
-                Window(HOUR, settings.public_reports_per_hour),
-                Window(DAY, settings.public_reports_per_day),
-            )
-        )
-        app_state.public_report_limit = found
-    return found
+    """The public report form's limit, from the settings ``public_reports_per_hour``
+    and ``public_reports_per_day``, over the events every server process shares."""
+    web = request.app.state.web
+    settings = web.settings
+    return RateLimit(
+        web.address_events,
+        PUBLIC_REPORT,
+        (
+            Window(HOUR, settings.public_reports_per_hour),
+            Window(DAY, settings.public_reports_per_day),
+        ),
+    )

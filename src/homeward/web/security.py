@@ -6,12 +6,13 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections import deque
+from collections.abc import Callable
 
 from fastapi import Request
 from starlette.responses import Response
 
 from homeward.errors import Forbidden
+from homeward.web.ratelimit import SIGN_IN_FAILURE, AddressEvents, RateLimit, Window
 
 SESSION_COOKIE = "hw_session"
 PRESESSION_COOKIE = "hw_pre"
@@ -89,31 +90,30 @@ async def csrf_protect(request: Request) -> None:
 
 
 class FailureThrottle:
-    """Failed sign-ins per client address in a sliding window, in this process.
+    """Failed sign-ins per client address in a sliding window, counted in the
+    database (``address_events``) so that every server process counts the same
+    failures: with one count per process, N processes would give N times the
+    guesses.
 
     The account lockout stops guessing one user's password; this stops one
     address from trying a few passwords on many users."""
 
-    def __init__(self, limit: int, window_seconds: float = 600.0) -> None:
+    def __init__(
+        self,
+        events: AddressEvents,
+        limit: int,
+        window_seconds: float = 600.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.limit = limit
         self.window = window_seconds
-        self._failures: dict[str, deque[float]] = {}
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        found = self._failures.setdefault(address, deque())
-        while found and found[0] <= now - self.window:
-            found.popleft()
-        return found
+        self._counts = RateLimit(events, SIGN_IN_FAILURE, [Window(window_seconds, limit)], clock)
 
     def blocked(self, address: str) -> bool:
-        return len(self._recent(address, time.monotonic())) >= self.limit
+        return self._counts.retry_after(address) > 0
 
     def failed(self, address: str) -> None:
-        now = time.monotonic()
-        self._recent(address, now).append(now)
-        if len(self._failures) > 10_000:  # forget idle addresses
-            for key in [k for k, v in self._failures.items() if not v]:
-                del self._failures[key]
+        self._counts.hit(address)
 
 
 def client_address(request: Request) -> str:

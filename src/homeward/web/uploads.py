@@ -7,7 +7,8 @@ write nowhere but there.  The file stays as evidence of what was received.
 
 An import runs in the request for a small file, and in a background thread for
 a larger one, so a big file never holds a web worker; its progress is kept in
-memory (``ImportJobs``) for the result page to poll.
+the database (``homeward.web.import_jobs``) for the result page to poll, from
+whichever server process answers.
 """
 
 from __future__ import annotations
@@ -17,21 +18,18 @@ import json
 import logging
 import os
 import re
-import secrets
 import tempfile
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from fastapi import Request
 
 from homeward.config import Settings
-from homeward.domain.model import Category, Reliability, SourceKind
+from homeward.domain.model import SourceKind
 from homeward.domain.roles import Actor, Permission
 from homeward.errors import HomewardError, Invalid, NotFound
 from homeward.io.headers import IMPORT_FIELDS, map_headers, normalise_header
@@ -40,6 +38,10 @@ from homeward.services import imports, review
 from homeward.storage.tables import ImportRow, QuarantineRow, SourceRow
 from homeward.storage.uow import UnitOfWork
 from homeward.web.deps import WebState, state
+from homeward.web.import_jobs import ImportJob as ImportJob
+from homeward.web.import_jobs import ImportJobs as ImportJobs
+from homeward.web.import_jobs import ImportOrder as ImportOrder
+from homeward.web.import_jobs import StoredFile as StoredFile
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,6 @@ UPLOAD_KINDS = (
 """What an uploaded file may be (reports come through their own form)."""
 NAME_FIELDS = ("family_name", "given_name", "full_name")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
 
 
 class TooLarge(HomewardError):
@@ -85,15 +86,6 @@ async def refuse_large_uploads(request: Request) -> None:
 
 
 # --- keeping uploaded files --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    path: Path
-    size: int
-    file_name: str
-    """The name as sent, made safe to show (never used as a path)."""
 
 
 def safe_file_name(name: str | None) -> str:
@@ -238,126 +230,38 @@ def mapping_from_form(form: Mapping[str, Any]) -> dict[str, str | None] | None:
 # --- running imports ---------------------------------------------------------------------
 
 
-@dataclass
-class ImportOrder:
-    """What to import and how, as the upload form and the preview said."""
-
-    file: StoredFile
-    title: str | None = None
-    kind: SourceKind = SourceKind.IMPORT_FILE
-    sheet: str | None = None
-    mapping: dict[str, str | None] | None = None
-    open_cases: bool = False
-    category: Category = Category.DEPORTED
-    reliability: Reliability = Reliability.UNVERIFIED
-
-
-@dataclass
-class ImportJob:
-    id: str
-    order: ImportOrder
-    username: str
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    stage: str = "waiting"
-    """``waiting``, ``reading`` (rows written), ``matching``, ``done`` or ``failed``."""
-    rows: int = 0
-    result: imports.ImportResult | None = None
-    error: str | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.stage in ("done", "failed")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "job_id": self.id, "stage": self.stage, "rows_read": self.rows,
-            "file_name": self.order.file.file_name, "sha256": self.order.file.sha256,
-            "error": self.error,
-            "result": self.result.as_dict() if self.result is not None else None,
-        }  # fmt: skip
-
-    def progress(self, stage: str, done: int, total: int) -> None:
-        if stage == "import":
-            self.stage, self.rows = "reading", done
-        else:
-            self.stage = "matching"
-
-
-class ImportJobs:
-    """The imports this process runs or ran lately, for their result pages."""
-
-    KEEP = 200
-
-    def __init__(self) -> None:
-        self._jobs: OrderedDict[str, ImportJob] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, job_id: str) -> ImportJob:
-        job = self._jobs.get(job_id) if _JOB_ID.match(job_id or "") else None
-        if job is None:
-            raise NotFound(
-                "this import is not followed here any more (the server restarted, or it was "
-                "long ago); find it in the list of imports"
-            )
-        return job
-
-    def running(self, sha256: str) -> ImportJob | None:
-        with self._lock:
-            return next(
-                (
-                    j
-                    for j in self._jobs.values()
-                    if j.order.file.sha256 == sha256 and not j.finished
-                ),
-                None,
-            )
-
-    def add(self, order: ImportOrder, actor: Actor) -> tuple[ImportJob, bool]:
-        """A new job for the order, or the one already running on the same file."""
-        with self._lock:
-            for job in self._jobs.values():
-                if job.order.file.sha256 == order.file.sha256 and not job.finished:
-                    return job, False
-            job = ImportJob(secrets.token_urlsafe(12), order, actor.username)
-            self._jobs[job.id] = job
-            while len(self._jobs) > self.KEEP:
-                self._jobs.popitem(last=False)
-            return job, True
-
-
 def jobs(web_app_state: Any) -> ImportJobs:
-    """The app's jobs, made on first use.  Kept on the state the pages and the
-    API share (``app.state.web``), so an import started through the API is seen
-    on its page and the other way round."""
-    shared = web_app_state.web
-    found = getattr(shared, "import_jobs", None)
-    if found is None:
-        found = ImportJobs()
-        shared.import_jobs = found
-    return found
+    """The import jobs, as the state the pages and the API share (``app.state.web``)
+    holds them; the jobs themselves are in the database, so a job started by one
+    server process is seen by all."""
+    shared: WebState = web_app_state.web
+    return shared.import_jobs
 
 
-def run_job(web: WebState, actor: Actor, job: ImportJob) -> None:
-    """Run the import of a job to its end; what happened is left on the job."""
+def run_job(web: WebState, actor: Actor, all_jobs: ImportJobs, job: ImportJob) -> None:
+    """Run the import of a job to its end; what happened is left on the job,
+    and written to its row for every server process to see."""
     order = job.order
-    try:
-        job.stage = "reading"
-        job.result = imports.import_file(
-            web.registry, actor, order.file.path, kind=order.kind, title=order.title,
-            mapping=order.mapping, sheet=order.sheet, open_cases=order.open_cases,
-            category=order.category, model=web.model,
-            thresholds=review.Thresholds.from_settings(web.settings),
-            progress=job.progress, file_name=order.file.file_name,
-            reliability=order.reliability,
-            workers=1,  # never fork a threaded web server
-        )  # fmt: skip
-        job.rows = job.result.rows_read
-        job.stage = "done"
-    except HomewardError as err:
-        job.error, job.stage = str(err), "failed"
-    except Exception as err:  # the page must say it failed, whatever it was
-        log.exception("import of %s failed", order.file.file_name)
-        job.error, job.stage = f"the import stopped on an unexpected error: {err}", "failed"
+    with all_jobs.running_here(job):
+        try:
+            job.stage = "reading"
+            job.result = imports.import_file(
+                web.registry, actor, order.file.path, kind=order.kind, title=order.title,
+                mapping=order.mapping, sheet=order.sheet, open_cases=order.open_cases,
+                category=order.category, model=web.model,
+                thresholds=review.Thresholds.from_settings(web.settings),
+                progress=job.progress, file_name=order.file.file_name,
+                reliability=order.reliability,
+                workers=1,  # never fork a threaded web server
+            )  # fmt: skip
+            job.rows = job.result.rows_read
+            job.stage = "done"
+        except HomewardError as err:
+            job.error, job.stage = str(err), "failed"
+        except Exception as err:  # the page must say it failed, whatever it was
+            log.exception("import of %s failed", order.file.file_name)
+            job.error = f"the import stopped on an unexpected error: {err}"
+            job.stage = "failed"
 
 
 def start_job(
@@ -366,13 +270,13 @@ def start_job(
     """The job for the order, and what runs it at once for a small file (``None``
     when it runs in the background, or was already running)."""
     actor.require(Permission.IMPORT_FILES)
-    job, new = all_jobs.add(order, actor)
+    job, new = all_jobs.add(order, actor.username)
     if not new:
         return job, None
     if order.file.size < BACKGROUND_FROM_BYTES:
-        return job, lambda: run_job(web, actor, job)
+        return job, lambda: run_job(web, actor, all_jobs, job)
     threading.Thread(
-        target=run_job, args=(web, actor, job), name=f"import-{job.id}", daemon=True
+        target=run_job, args=(web, actor, all_jobs, job), name=f"import-{job.id}", daemon=True
     ).start()
     return job, None
 
@@ -388,12 +292,11 @@ def summary(uow: UnitOfWork, row: ImportRow, *, live: bool) -> dict[str, Any]:
 def summaries(
     uow: UnitOfWork, rows: Sequence[ImportRow], all_jobs: ImportJobs
 ) -> list[dict[str, Any]]:
-    """The summaries of a page of imports; one running here is not "cut short"."""
+    """The summaries of a page of imports; one running in any server process is
+    not "cut short"."""
     sources = imports.sources_of(uow, rows)
-    return [
-        import_summary(r, sources[r.source_id], live=all_jobs.running(r.file_sha256) is not None)
-        for r in rows
-    ]
+    live = all_jobs.live_files(r.file_sha256 for r in rows if r.status == "running")
+    return [import_summary(r, sources[r.source_id], live=r.file_sha256 in live) for r in rows]
 
 
 def import_summary(row: ImportRow, source: SourceRow, *, live: bool) -> dict[str, Any]:

@@ -153,8 +153,10 @@ async def create_import(request: Request, actor: Actor = Depends(api_actor)) -> 
 
 @router.get("/imports/jobs/{job_id}")
 def import_job(request: Request, job_id: str, actor: Actor = Depends(api_actor)) -> dict[str, Any]:
-    """A background import's progress: ``stage`` (reading, matching, done, failed),
-    rows read so far, and once done its ``result``."""
+    """A background import's progress: ``stage`` (reading, matching, done, failed,
+    or interrupted when the server process running it stopped: import the file
+    again to finish it), rows read so far, and once done its ``result``.  Any
+    server process answers for an import any of them runs."""
     actor.require(Permission.IMPORT_FILES)
     return uploads.jobs(request.app.state).get(job_id).as_dict()
 
@@ -183,7 +185,7 @@ def get_import(
     jobs = uploads.jobs(request.app.state)
     with api_state(request).registry.uow(actor, write=False) as uow:
         row = imports.get_import(uow, import_id)
-        live = jobs.running(row.file_sha256) is not None
+        live = row.status == "running" and jobs.running(row.file_sha256) is not None
         return {
             **uploads.summary(uow, row, live=live),
             "reading": dict(row.reading or {}),

@@ -245,7 +245,9 @@ def detail_page(request: Request, import_id: int, actor: Actor = Depends(page_ac
     web = state(request)
     with web.registry.uow(actor, write=False) as uow:
         row = imports.get_import(uow, import_id)
-        running = uploads.jobs(request.app.state).running(row.file_sha256)
+        running = None
+        if row.status == "running":
+            running = uploads.jobs(request.app.state).running(row.file_sha256)
         summary = uploads.summary(uow, row, live=running is not None)
         reading = dict(row.reading or {})
         counts = imports.quarantine_counts(uow, import_id)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -279,3 +281,38 @@ def test_audit_verify_stays_clean_and_a_backup_keeps_the_shared_tables(
     finally:
         target.close()
         next(urls, None)
+
+
+def test_a_job_is_live_while_its_process_runs_and_cut_short_once_it_is_killed(
+    world: World,
+) -> None:
+    """Another process holds the job's lock; killing it lets go of the lock at
+    once, and the job, its row old, shows as cut short."""
+    sha = "3" * 64
+    job_id = _job_row(world, sha, age=import_jobs.STALE_AFTER * 2)
+    uploads_dir = world.settings.data_dir / "uploads"
+    holder = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from homeward.web.import_jobs import ImportJobs\n"
+        "jobs = ImportJobs(None, Path(sys.argv[1]))\n"
+        "jobs._hold_lock(sys.argv[2])\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", holder, str(uploads_dir), job_id], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "held"
+        with two_processes(world.settings, world) as (one, _two):
+            jobs = uploads.jobs(one.app.state)  # type: ignore[attr-defined]
+            running = jobs.running(sha)
+            assert running is not None and running.id == job_id
+            process.kill()
+            process.wait(10)
+            assert jobs.running(sha) is None
+            assert jobs.get(job_id).stage == "interrupted"
+    finally:
+        process.kill()
+        process.wait(10)

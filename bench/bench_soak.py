@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import csv
 import io
+import os
 import random
 import sys
 import tempfile
@@ -178,9 +179,10 @@ def report(args: argparse.Namespace, setup: Setup, result: dict[str, object],
         f"## Soak: {args.users} people for {args.minutes:g} minutes with imports running",
         "",
         f"{machine()}; demo registry of {setup.children:,} children "
-        f"({setup.records:,} records) in SQLite; one `homeward serve` process; the load "
-        f"generator on the same machine. Command: `.venv/bin/python bench/bench_soak.py "
-        f"--minutes {args.minutes:g} --users {args.users}`.",
+        f"({setup.records:,} records) in SQLite; `homeward serve --workers {args.workers}`; "
+        f"the load generator on the same machine. Command: `.venv/bin/python "
+        f"bench/bench_soak.py --minutes {args.minutes:g} --users {args.users} "
+        f"--workers {args.workers}`.",
         "",
         "| kind | requests | errors | p50 ms | p95 ms | p99 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -222,6 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server processes")
     parser.add_argument("--children", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--think", type=float, default=1.0)
@@ -237,7 +240,7 @@ def main() -> None:
         setup = prepare(path, args.children, args.seed, args.users)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(setup.settings, port)
+        server = start_server(setup.settings, port, args.workers)
         try:
             wait_ready(base, server)
             result = asyncio.run(soak(args, setup, server.pid, base))

@@ -4,7 +4,8 @@ Builds the demo registry (``homeward.services.demo.build_demo``: synthetic
 children with records from several sources, relatives, facilities and the review
 queue its closing scan proposes) in a SQLite file, adds ``--users`` case workers
 with known TOTP secrets and an API token each, and starts ``homeward serve`` on
-it in a separate process (one uvicorn process, as ``homeward serve`` runs).
+it in a separate process (``homeward serve --workers N``: one server process per
+core by default, as a registry on this machine would run it).
 Each simulated person signs in with the password and the code (not timed) and
 keeps a browser session of their own; then for ``--seconds`` they do, in a mix,
 what case workers do all day, pausing ``--think`` seconds on average between
@@ -29,6 +30,7 @@ Run it with::
     .venv/bin/python bench/bench_web.py                      # 3,000 children, 50 people, 60 s
     .venv/bin/python bench/bench_web.py --children 1000 --seconds 30
     .venv/bin/python bench/bench_web.py --registry /tmp/hw-bench.sqlite3   # built once, reused
+    .venv/bin/python bench/bench_web.py --workers 1          # one server process
 
 It prints a markdown section and writes it into ``bench/results/web.md``,
 replacing an earlier section of the same title.
@@ -80,21 +82,23 @@ TARGETS_MS = {"pages": 200.0, "api_search": 100.0}
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 _HEAD = """# Web load benchmark
 
-Many case workers at once against `homeward serve` (one uvicorn process) on the
-demo registry, over loopback, each with a browser session of their own (and a
-bearer token for the API), doing a mix of home page, search as typed (the htmx
+Many case workers at once against `homeward serve --workers N` on the demo
+registry, over loopback, each with a browser session of their own (and a bearer
+token for the API), doing a mix of home page, search as typed (the htmx
 fragment), case pages, the review queue and API search, with a pause between
 two actions.  Latency is measured by the client from sending the request to
 having read the whole answer.  The load generator runs on the same machine.
 Written by `bench/bench_web.py`.
 
-How to read it: the server is one process whose routes do their database work
-on its one event-loop thread, so requests wait in line for one another.  The
-one-person reference, run on the same server just before the crowd, is what a
-request costs alone on the machine as it was; the gap between it and the
-crowd's figures is time spent waiting, for the server's thread and, on a busy
-machine, for a processor.  The jump in memory after the first requests is the
-name tables and the match model's lookups, loaded once per process.
+How to read it: each server process answers its requests in a pool of threads
+that take turns on one processor (Python runs one thread at a time), so requests
+that arrive together share it and wait for one another; several processes use
+several cores.  The one-person reference, run on the same server just before
+the crowd, is what a request costs alone on the machine as it was; the gap
+between it and the crowd's figures is time spent waiting.  Server processor
+time and memory are those of all its processes together; the jump in memory
+after the first requests is the name tables and the match model's lookups,
+loaded once per process.
 """
 
 
@@ -194,7 +198,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "HOMEWARD_DATA_DIR": str(settings.data_dir),
@@ -202,7 +206,7 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     }
     command = [sys.executable, "-c", "from homeward.cli.main import main; main()"]
     return subprocess.Popen(
-        [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
 
@@ -222,19 +226,47 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 120)
     raise SystemExit("the server did not answer in time")
 
 
+def process_tree(pid: int) -> list[int]:
+    """The server process and every process under it (its workers)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(parents.get(found[-1], []))
+    return found
+
+
 def memory_of(pid: int) -> dict[str, float]:
-    """Resident memory now and at its peak, in MiB."""
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = int(value.split()[0]) / 1024
+    """Resident memory now and the sum of the peaks, in MiB, of the server's processes."""
+    found = {"VmRSS": 0.0, "VmHWM": 0.0}
+    for one in process_tree(pid):
+        try:
+            lines = Path(f"/proc/{one}/status").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key in found:
+                found[key] += int(value.split()[0]) / 1024
     return found
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """Processor time of the server's processes so far."""
+    total = 0
+    for one in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def sign_in(client: httpx.AsyncClient, person: Person, used: dict[str, int]) -> None:
@@ -434,7 +466,8 @@ def report(
     load: tuple[tuple[float, ...], tuple[float, ...]],
 ) -> str:
     who = "1 person" if len(setup.people) == 1 else f"{len(setup.people)} people"
-    title = f"## {who}, {args.think:g} s between actions, SQLite"
+    processes = "1 server process" if args.workers == 1 else f"{args.workers} server processes"
+    title = f"## {who}, {args.think:g} s between actions, {processes}, SQLite"
     command = " ".join(["bench/bench_web.py", *sys.argv[1:]])
     busy = (
         "**busy with other work when the run began** (the figures are slower than on a "
@@ -513,6 +546,9 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=3000, help="demo registry size")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--users", type=int, default=50, help="people at once")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (one per core)"
+    )
     parser.add_argument("--seconds", type=float, default=60, help="how long the load lasts")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause between two actions of one person (s)")  # fmt: skip
@@ -534,7 +570,7 @@ def main() -> None:
               f"({setup.build_seconds:.0f} s)")  # fmt: skip
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        process = start_server(setup.settings, port)
+        process = start_server(setup.settings, port, args.workers)
         server = Server(pid=process.pid)
         try:
             wait_ready(base, process)

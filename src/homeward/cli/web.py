@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from homeward.cli.common import console, settings
 from homeward.config import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def serve(
@@ -23,6 +26,14 @@ def serve(
         bool,
         typer.Option(help="Log every request line; these hold searched names, so off by default."),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes answering requests: one per processor core serves the most "
+            "people at once.",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app (pages and the JSON API under /api/v1) until stopped.
 
@@ -31,7 +42,11 @@ def serve(
     the request came over HTTPS.
     """
     run_app(settings(), host=host, port=port, forwarded_allow_ips=forwarded_allow_ips,
-            access_log=access_log)  # fmt: skip
+            access_log=access_log, workers=workers)  # fmt: skip
+
+
+WORKER_START_SECONDS = 180
+"""How long a new server process may take to start answering."""
 
 
 def run_app(
@@ -41,17 +56,27 @@ def run_app(
     port: int = 8000,
     forwarded_allow_ips: str = "127.0.0.1",
     access_log: bool = False,
+    workers: int = 1,
 ) -> None:
-    """Serve the web app of these settings with uvicorn until stopped."""
+    """Serve the web app of these settings with uvicorn until stopped.
+
+    With several ``workers``, each process builds its own app from the same
+    settings, read again from the environment (:func:`app_from_environment`);
+    everything they share lives in the database."""
     import uvicorn
 
-    from homeward.web import create_app
-
-    app = create_app(config)
-    _settle()
+    if workers > 1 and config != Settings():
+        raise ValueError("several server processes read their settings from the environment")
+    app: Any = "homeward.cli.web:app_from_environment" if workers > 1 else make_app(config)
     console.print(f"Homeward at http://{host}:{port}/  (API: /api/v1/openapi.json)")
     uvicorn.run(
         app,
+        factory=workers > 1,
+        workers=workers,
+        # A new process loads the names layer's data before it answers the
+        # supervisor's pings: on a busy machine that takes many seconds, and a
+        # process that does not answer in time is killed and started again.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
         host=host,
         port=port,
         proxy_headers=True,
@@ -60,6 +85,21 @@ def run_app(
         access_log=access_log,
         log_level="info",
     )
+
+
+def make_app(config: Settings) -> FastAPI:
+    """The web app of these settings, ready to answer its first request quickly."""
+    from homeward.web import create_app
+
+    app = create_app(config)
+    _settle()
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one server process among several: the settings come from the
+    environment that ``homeward serve`` was started in."""
+    return make_app(Settings())
 
 
 def _settle() -> None:

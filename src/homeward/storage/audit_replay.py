@@ -50,7 +50,7 @@ def _normal(value: Any) -> Any:
     return json.loads(canonical_json(value))
 
 
-def _replayed(session: Session, table: str) -> dict[str, dict[str, Any] | None]:
+def replayed(session: Session, table: str) -> dict[str, dict[str, Any] | None]:
     """Each row's values as the trail last recorded them; None once deleted."""
     state: dict[str, dict[str, Any] | None] = {}
     query = (
@@ -78,7 +78,7 @@ def _replayed(session: Session, table: str) -> dict[str, dict[str, Any] | None]:
 def table_differences(session: Session, table: Table, limit: int = 50) -> Iterator[str]:
     """What in ``table`` differs from the trail's replay, at most ``limit`` items."""
     name = table.name
-    state = _replayed(session, name)
+    state = replayed(session, name)
     skipped = NOT_AUDITED_COLUMNS.get(name, frozenset()) | _set_by_flush(table)
     keys = [c.name for c in table.primary_key.columns]
     columns = {c.name: c.key for c in table.columns}

@@ -10,7 +10,6 @@ named too.  ``homeward evidence verify`` and ``homeward audit verify`` run it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +18,8 @@ from sqlalchemy import select
 from homeward.domain.roles import Permission
 from homeward.services.evidence.documents import ENTITY
 from homeward.services.registry_app import Registry
-from homeward.storage.tables import AuditRow, DocumentRow
+from homeward.storage.audit_replay import replayed
+from homeward.storage.tables import DocumentRow
 
 
 @dataclass
@@ -39,26 +39,12 @@ _TRACKED = ("sha256", "working_sha256", "child_id", "kind")
 def _audited_state(registry: Registry) -> dict[int, dict[str, object] | None]:
     """Each document's tracked values as the audit trail last recorded them
     (None once the trail records its removal)."""
-    state: dict[int, dict[str, object] | None] = {}
     with registry.uow(write=False) as uow:
-        query = (
-            select(AuditRow.entity_id, AuditRow.action, AuditRow.after)
-            .where(AuditRow.entity_type == ENTITY)
-            .order_by(AuditRow.seq)
-        )
-        for entity_id, action, after in uow.session.execute(query):
-            op = action.rsplit(":", 1)[-1]
-            if op not in ("insert", "update", "delete") or entity_id is None:
-                continue
-            doc_id = int(entity_id)
-            if op == "delete":
-                state[doc_id] = None
-                continue
-            values = json.loads(after) if after else {}
-            current = state.get(doc_id) or {}
-            current.update({k: values[k] for k in _TRACKED if k in values})
-            state[doc_id] = current
-    return state
+        state = replayed(uow.session, ENTITY)
+    return {
+        int(doc_id): None if values is None else {k: values[k] for k in _TRACKED if k in values}
+        for doc_id, values in state.items()
+    }
 
 
 def verify_store(

@@ -65,6 +65,11 @@ name; given initial × family name × year (``iy:``) for a record without a day
 of birth (it has no day-and-month key, so a typo in its given name would leave
 it with no key it shares with the child's other records)."""
 _DATE = 4
+_DOCUMENT = 7
+MIN_TYPO_DOCUMENT = 5
+"""Document numbers of at least this many characters are also filed with each
+character left out in turn (``dd:``), so two numbers one character apart (a
+typing slip, two neighbours swapped) share a key."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``."""
@@ -127,13 +132,18 @@ def _clear_preparation_caches() -> None:
 
 
 def batch_keys(prepared: Prepared) -> frozenset[str]:
-    """The blocking keys a batch run uses: all but :data:`SKIPPED_KEYS`, and
-    the given and family name in either order (``nm:``), so that a source that
-    swapped them still meets the others."""
+    """The blocking keys a batch run uses: all but :data:`SKIPPED_KEYS`, the
+    given and family name in either order (``nm:``), so that a source that
+    swapped them still meets the others, each document number with one
+    character left out (``dd:``), and the one-sided keys of :data:`ONE_SIDED`."""
     keys = {k for k in prepared.keys if not k.startswith(SKIPPED_KEYS)}
     given, family = prepared.values[0], prepared.values[1]
     if given and family:
         keys.add("nm:" + "|".join(sorted((given, family))))
+    documents = prepared.values[_DOCUMENT]
+    for number in documents.split("|") if documents else ():
+        if len(number) >= MIN_TYPO_DOCUMENT:
+            keys.update(f"dd:{number[:i]}{number[i + 1 :]}" for i in range(len(number)))
     year = prepared.values[_DATE][:4]
     if year:
         keys.update(f"iy:{k[6:]}|{year}" for k in prepared.keys if k.startswith("gf:gi:"))

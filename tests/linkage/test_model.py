@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from homeward.errors import Invalid
-from homeward.linkage.fields import FIELDS
+from homeward.linkage.fields import FIELD_INDEX, FIELDS
 from homeward.linkage.model import LevelProbabilities, MatchModel, default_model
-from homeward.linkage.scoring import combine, score_pair
-from homeward.linkage.training import Patterns, run_em
+from homeward.linkage.prepare import prepare
+from homeward.linkage.scoring import ValueTable, combine, score_pair
+from homeward.linkage.training import Patterns, estimate_u, run_em
 
 
 def test_default_model_round_trips_through_readable_json(tmp_path: Path) -> None:
@@ -179,3 +180,21 @@ def test_examples_in_the_matching_documentation_hold() -> None:
     docs = Path(__file__).resolve().parents[2] / "docs" / "matching.md"
     result = doctest.testfile(str(docs), module_relative=False)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_u_takes_off_the_matches_among_random_pairs() -> None:
+    # 100 children with two records each: one random pair in 199 is one child,
+    # and those are nearly all the random pairs that share a document number.
+    rows = [
+        prepare({"given_name": "Іван", "document_id": f"АВ{k:06d}"}).values
+        for k in range(100)
+        for _ in range(2)
+    ]
+    table = ValueTable(rows)
+    document = FIELD_INDEX["document"]
+    raw = estimate_u(table, sample=40_000, seed=1)[document][0]
+    corrected = estimate_u(
+        table, sample=40_000, seed=1, reference=default_model(), match_rate=1 / 199
+    )[document][0]
+    assert raw > 0.003
+    assert corrected < raw / 3

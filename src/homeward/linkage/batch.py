@@ -166,21 +166,29 @@ def _prepare_all(
     keys = BlockingKeys()
     chunk_keys: list[int] = []
     chunk_records: list[int] = []
+    sided_keys: list[int] = []
+    sided_records: list[int] = []
+    sided_probes: list[bool] = []
     for r, record in enumerate(records):
         prepared = prepare(record)
         values.append(prepared.values)
         for key in batch_keys(prepared):
             if key.startswith(ONE_SIDED):
-                keys.add_one_sided(hash(key), r, _probe(key, prepared.values))
+                sided_keys.append(hash(key))
+                sided_records.append(r)
+                sided_probes.append(_probe(key, prepared.values))
             else:
                 chunk_keys.append(hash(key))
                 chunk_records.append(r)
         done = r + 1
         if done % 5000 == 0:
             keys.add(chunk_keys, chunk_records)
+            keys.add_one_sided(sided_keys, sided_records, sided_probes)
             chunk_keys, chunk_records = [], []
+            sided_keys, sided_records, sided_probes = [], [], []
             progress("prepare", done, total or done)
     keys.add(chunk_keys, chunk_records)
+    keys.add_one_sided(sided_keys, sided_records, sided_probes)
     progress("prepare", len(values), total or len(values))
     return values, keys
 
@@ -258,7 +266,7 @@ def link(
         used = start_model
     frequencies = table.frequencies(used) if used.frequencies else None
     weights = np.empty(len(inverse), dtype=np.float64)
-    against = np.empty(len(inverse), dtype=np.float64)
+    against = np.empty(len(inverse), dtype=np.float32)
     for start in range(0, len(inverse), CHUNK):
         part = slice(start, min(start + CHUNK, len(inverse)))
         levels = patterns.levels[inverse[part]]
@@ -332,7 +340,7 @@ def _cluster(
     left: IntArray,
     right: IntArray,
     weights: np.ndarray[Any, np.dtype[np.float64]],
-    against: np.ndarray[Any, np.dtype[np.float64]],
+    against: np.ndarray[Any, np.dtype[np.float32]],
     order: IntArray,
     threshold: float,
     conflict_below: float,

@@ -63,17 +63,21 @@ class BlockingKeys:
     def __init__(self) -> None:
         self._keys: list[IntArray] = []
         self._records: list[IntArray] = []
-        self._sided: list[tuple[int, int, bool]] = []
+        self._sided: list[IntArray] = []
 
     def add(self, keys: Sequence[int], records: Sequence[int]) -> None:
         if keys:
             self._keys.append(np.array(keys, dtype=np.int64))
             self._records.append(np.array(records, dtype=np.int64))
 
-    def add_one_sided(self, key: int, record: int, probe: bool) -> None:
-        """File ``record`` under a one-sided key; a probe is paired with every
-        other record of the key's block, the others only with its probes."""
-        self._sided.append((key, record, probe))
+    def add_one_sided(
+        self, keys: Sequence[int], records: Sequence[int], probes: Sequence[bool]
+    ) -> None:
+        """File ``records[k]`` under the one-sided key ``keys[k]``; a probe is
+        paired with every other record of the key's block, the others only
+        with its probes."""
+        if keys:
+            self._sided.append(np.array([keys, records, probes], dtype=np.int64).T)
 
     def candidates(
         self, size: int, *, split_at: int | None = None, max_block: int = MAX_BLOCK
@@ -81,8 +85,9 @@ class BlockingKeys:
         keys = np.concatenate(self._keys) if self._keys else np.zeros(0, dtype=np.int64)
         records = np.concatenate(self._records) if self._records else np.zeros(0, dtype=np.int64)
         self._keys, self._records = [], []
-        extra = _one_sided_pairs(self._sided, split_at)
+        sided = np.concatenate(self._sided) if self._sided else np.zeros((0, 3), np.int64)
         self._sided = []
+        extra = _one_sided_pairs(sided, split_at)
         return _candidates(keys, records, size, split_at, max_block, extra)
 
 
@@ -119,7 +124,7 @@ def candidate_pairs(
                 k = numbers[key] = len(numbers)
             key_ids.append(k)
             record_ids.append(r)
-    extra = _one_sided_pairs(sided, split_at)
+    extra = _one_sided_pairs(np.array(sided, dtype=np.int64).reshape(-1, 3), split_at)
     key_arr = np.asarray(key_ids, dtype=np.int64)
     rec_arr = np.asarray(record_ids, dtype=np.int64)
     return _candidates(key_arr, rec_arr, len(keys), split_at, max_block, extra)
@@ -189,15 +194,14 @@ def _candidates(
 
 
 def _one_sided_pairs(
-    entries: list[tuple[int, int, bool]], split_at: int | None
+    entries: npt.NDArray[np.int64], split_at: int | None
 ) -> tuple[IntArray, IntArray]:
     """Pairs of a probe record with every other record of its block; ``entries``
-    are ``(key hash, record, whether the record is a probe under that key)``."""
+    are rows ``(key hash, record, 1 if the record is a probe under that key)``."""
     empty = np.zeros(0, dtype=np.int64)
-    if not entries:
+    if not len(entries):
         return empty, empty
-    arr = np.array(entries, dtype=np.int64)
-    arr = arr[np.lexsort((arr[:, 1], arr[:, 0]))]
+    arr = entries[np.lexsort((entries[:, 1], entries[:, 0]))]
     key_arr, rec_arr = arr[:, 0], arr[:, 1]
     is_probe = arr[:, 2].astype(bool)
     starts = np.concatenate(([0], np.flatnonzero(np.diff(key_arr)) + 1))

@@ -74,9 +74,10 @@ def one_child_weights(
     thin &= table.codes[_BIRTH] >= 0
     if not thin.any() or not len(left):
         return
-    levels = pattern_levels[inverse]
-    fits = np.isin(levels[:, _FAMILY], _level_numbers(_FAMILY, FIT_FAMILY))
-    fits &= np.isin(levels[:, _BIRTH], _level_numbers(_BIRTH, FIT_DATE))
+    # Per pattern first: a pair's fit is its pattern's (no [pair, field] array).
+    fitting = np.isin(pattern_levels[:, _FAMILY], _level_numbers(_FAMILY, FIT_FAMILY))
+    fitting &= np.isin(pattern_levels[:, _BIRTH], _level_numbers(_BIRTH, FIT_DATE))
+    fits = fitting[inverse]
     involved = fits & (thin[left] | thin[right])
     if not involved.any():
         return
@@ -124,7 +125,7 @@ def one_child_weights(
     )
     chance = np.clip(present * m / children[probe], 1e-9, 1 - 1e-9)
     table_w = model.weight_table
-    rest = table_w[np.arange(len(FIELDS))[None, :], levels[pair]]
+    rest = table_w[np.arange(len(FIELDS))[None, :], pattern_levels[inverse[pair]]]
     rest[:, _FAMILY] = 0.0
     rest[:, _BIRTH] = 0.0
     raised = np.log2(chance / (1 - chance)) + rest.sum(axis=1)

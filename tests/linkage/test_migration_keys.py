@@ -73,3 +73,30 @@ def test_migration_0005_keeps_prepared_values_and_indexes_key_with_record(tmp_pa
     assert "ix_record_keys_key_record_id" in indexes
     assert "ix_record_keys_key" not in indexes
     engine.dispose()
+
+
+def test_migration_0015_files_a_pet_form_under_its_name(tmp_path: Path) -> None:
+    """A record of a database at 0014 (its keys not filed here) is filed again
+    by 0015, under the name its pet form belongs to."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0014")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, kind, title, reliability, received_at, created_by) "
+                "VALUES (1, 'report', 'phone', 'unverified', '2026-01-01', 'olena')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO records (id, source_id, raw, given_name, family_name, birth_date, "
+                "document_ids, repairs, created_at, created_by, version) VALUES "
+                "(1, 1, '{}', 'Дарка', 'Коваленко', '2012-03-04', '[]', '[]', "
+                "'2026-01-01', 'olena', 1)"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        keys = set(connection.scalars(text("SELECT key FROM record_keys WHERE record_id = 1")))
+    assert "gf:g:daryna|f:kovalinko" in keys
+    engine.dispose()

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from homeward.storage.db import WRITE_LOCK_KEY, copy_rows
+from homeward.storage.db import WRITE_LOCK_KEY, copy_rows, insert_rows
 from homeward.storage.tables import AuditRow
 
 GENESIS = "0" * 64
@@ -160,6 +160,8 @@ def append_many(session: Session, entries: Iterable[Entry]) -> int:
     connection = session.connection()
     if connection.dialect.name == "postgresql" and len(rows) > 1:
         copy_rows(connection, AuditRow.__table__, list(rows[0]), rows)  # type: ignore[arg-type]
+    elif connection.dialect.name == "sqlite" and len(rows) > 1:
+        insert_rows(connection, AuditRow.__table__, list(rows[0]), rows)  # type: ignore[arg-type]
     else:
         session.execute(insert(AuditRow), rows)
     return head.seq

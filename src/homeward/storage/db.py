@@ -107,6 +107,32 @@ def copy_rows(
             )
 
 
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """SQLite: write many rows with one prepared statement run by the driver
+    (``executemany``), each value bound as SQLAlchemy would bind it: none of
+    the per-row work of a compiled insert."""
+    dialect = connection.dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    batch = [
+        tuple(
+            value if process is None or value is None else process(value)
+            for value, process in zip((row.get(name) for name in columns), processors, strict=True)
+        )
+        for row in rows
+    ]
+    if batch:
+        quote = dialect.identifier_preparer.quote
+        names = ", ".join(quote(table.c[name].name) for name in columns)
+        marks = ", ".join(["?"] * len(columns))
+        connection.exec_driver_sql(
+            f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", batch
+        )
+
+
 def new_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """PostgreSQL: ``count`` ids from the table's sequence, in increasing order,
     for rows written with :func:`copy_rows`."""

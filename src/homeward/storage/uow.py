@@ -14,7 +14,7 @@ from functools import cache
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from homeward.domain.roles import SYSTEM_ACTOR, Actor
 from homeward.errors import Conflict, Invalid
 from homeward.storage import audit
-from homeward.storage.db import copy_rows, new_ids
+from homeward.storage.db import copy_rows, insert_rows, new_ids
 from homeward.storage.repositories import Repositories
 from homeward.storage.tables import AuditRow, Base, RecordKeyRow
 
@@ -151,6 +151,7 @@ class UnitOfWork:
                 values["version"] = 1
             full.append(values)
         core = Base.metadata.tables[table.__tablename__]
+        self.session.flush()  # the changes made before come first, as in the audit trail
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
             ids = new_ids(connection, core, len(full))
@@ -158,8 +159,16 @@ class UnitOfWork:
                 values["id"] = row_id
             copy_rows(connection, core, [c.key for c in columns], full)
         else:
-            statement = insert(core).returning(core.c.id, core.c[key])
-            by_key = {tag: int(row_id) for row_id, tag in self.session.execute(statement, full)}
+            # The writers' lock is held from the transaction's start (BEGIN
+            # IMMEDIATE), so the rows above the largest id are these rows.
+            quote = connection.dialect.identifier_preparer.quote
+            name, key_column = quote(core.name), quote(core.c[key].name)
+            last = connection.exec_driver_sql(f"SELECT max(id) FROM {name}").scalar()
+            insert_rows(connection, core, [c.key for c in columns if not c.primary_key], full)
+            found = connection.exec_driver_sql(
+                f"SELECT id, {key_column} FROM {name} WHERE id > ?", (last or 0,)
+            )
+            by_key = {tag: int(row_id) for row_id, tag in found}
             ids = [by_key[values[key]] for values in full]
         action = self.session.info.get("action", "change")
         names = [c.key for c in columns]

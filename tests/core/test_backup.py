@@ -507,3 +507,27 @@ def test_a_damaged_version_1_backup_is_refused_and_changes_nothing(
     truncated.write_bytes(gzip.compress("".join(lines[:-2]).encode()))
     with pytest.raises(Invalid, match="incomplete"):
         backup.check_backup(truncated)
+
+
+def test_a_run_killed_while_writing_leaves_nothing_behind_once_the_next_run_ends(
+    registry: Registry, tmp_path: Path
+) -> None:
+    import fcntl
+
+    path = tmp_path / "registry.hwb"
+    abandoned = tmp_path / ".registry.hwb.k1ll3d.partial"
+    abandoned.write_bytes(b"half a backup")
+    # Another run, still writing a backup of the same name, holds its file locked.
+    running = tmp_path / ".registry.hwb.wr1t1ng.partial"
+    running.write_bytes(b"being written")
+    other = tmp_path / ".other.hwb.k1ll3d.partial"
+    other.write_bytes(b"another backup's")
+    with running.open("rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        backup.write_backup(registry, path, passphrase=PASSPHRASE)
+    assert not abandoned.exists()
+    assert running.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".registry")) == [
+        running.name
+    ]
+    assert backup.check_backup(path, passphrase=PASSPHRASE).sha256  # whole and readable

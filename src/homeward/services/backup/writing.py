@@ -9,6 +9,8 @@ and a half-written or unverified one is never left where a backup is expected.
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -99,9 +101,11 @@ def write_backup(
     if not unencrypted and not passphrase:
         check_identity, check_public = crypto.generate_identity()
         recipients = [*recipients, check_public]
+    _remove_abandoned(path)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     tmp = Path(tmp_name)
     try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held while this run writes it: see _remove_abandoned
         with os.fdopen(fd, "wb") as raw:
             hashing = HashingWriter(raw)
             sink: Any = hashing
@@ -247,6 +251,19 @@ def _snapshot(registry: Registry) -> Iterator[Connection]:
         # SQLite in WAL mode: the first read fixes the snapshot for the transaction.
         conn.execute(text("SELECT 1"))
         yield conn
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Remove what a run killed while writing a backup of this name left behind
+    (its hidden ``.partial`` file).  A run still writing holds a lock on its
+    file, and its file is left alone."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
+        try:
+            with stale.open("rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                stale.unlink()
+        except (BlockingIOError, FileNotFoundError):
+            continue
 
 
 def _publish(tmp: Path, path: Path) -> None:

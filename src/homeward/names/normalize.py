@@ -49,6 +49,10 @@ _SPACES = re.compile(r"\s+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u052f]")
 _NOT_NAME = re.compile(r"[^\w'\-. ]+|\d+|_", re.UNICODE)
+_PLAIN = re.compile("[ A-Za-z]*|[ А-Яа-яЁёІіЇїЄєҐґ]*")
+"""A value :func:`normalize_name` need only lower-case and split: Latin or
+Cyrillic letters that are their own canonical form (no stress mark, nothing
+to decompose differently), and plain spaces."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +210,11 @@ def normalize_name(value: str | None) -> NormalizedName:
     """
     if not value:
         return NormalizedName("")
+    if _PLAIN.fullmatch(value):
+        # Letters of one alphabet and spaces (most names): nothing to
+        # canonicalise, repair or tidy but the case, spaces and lone letters.
+        words = value.lower().split()
+        return NormalizedName(" ".join(w + "." if len(w) == 1 else w for w in words))
     repaired = repair_look_alikes(_canonical_characters(value))
     text = _tidy(unicodedata.normalize("NFC", repaired.text.lower()))
     return NormalizedName(text, repaired.repairs)

@@ -97,6 +97,7 @@ _OBLIQUE_ENDINGS = (
 _NOMINATIVE_ENDINGS = ("енко", "ович", "евич", "івна", "ївна", "овна", "евна", "ський", "цький")
 
 
+@lru_cache(maxsize=131_072)
 def _may_be_declined(word: str) -> bool:
     """A cheap test that spares the morphological analyser most names.
 
@@ -108,6 +109,16 @@ def _may_be_declined(word: str) -> bool:
     if not word.endswith(_OBLIQUE_ENDINGS):
         return False
     return not any(m.form == word for m in resolve_given_name(word).memberships)
+
+
+@lru_cache(maxsize=131_072)
+def _is_cyrillic_word(word: str) -> bool:
+    return letter_script(word) == "cyrillic"
+
+
+@lru_cache(maxsize=131_072)
+def _word_language(word: str) -> str | None:
+    return detect_language(word)
 
 
 def _is_nominative_possible(parses: tuple[Any, ...]) -> bool:
@@ -128,12 +139,12 @@ def reduce_inflection(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
     >>> reduce_inflection(("марії", "шевчук"))[0]
     ('марія', 'шевчук')
     """
-    if not words or any(letter_script(w) != "cyrillic" for w in words):
+    if not words or not all(map(_is_cyrillic_word, words)):
         return words, ()
     candidates = [w for w in words if _may_be_declined(w)]
     if not candidates:
         return words, ()
-    languages = {detect_language(w) for w in words} - {None}
+    languages = set(map(_word_language, words)) - {None}
     language = languages.pop() if len(languages) == 1 else "uk"
     parses = [_name_parses(w, language) for w in candidates]
     oblique = [ps for ps in parses if ps and not _is_nominative_possible(ps)]
@@ -177,11 +188,15 @@ def reduce_inflection(words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[st
     return tuple(out), tuple(changes)
 
 
+_RAW_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ`-][^\W\d_]+)*\.?")
+
+
 def _upper_words(raw: str) -> list[bool]:
-    words = re.findall(r"[^\W\d_]+(?:['’ʼ`-][^\W\d_]+)*\.?", raw)
+    words = _RAW_WORD.findall(raw)
     return [w.isupper() and len(w.rstrip(".")) > 1 for w in words]
 
 
+@lru_cache(maxsize=131_072)
 def _given_score(word: str) -> int:
     if is_initial(word):
         return 1

@@ -225,3 +225,37 @@ def test_an_answer_is_reached_only_through_its_own_list(registry: Registry, tmp_
             answers.answers_of(uow, list_id, 1)
         with pytest.raises(Forbidden):
             answers.reconcile(uow, list_id, 1)
+
+
+def test_an_answer_about_a_case_merged_since_the_freeze_lands_on_the_case_it_was_merged_into(
+    registry: Registry, tmp_path: Path
+) -> None:
+    from homeward.services.merging import merge_children
+    from tests.core.test_lists import _located_in_russia
+    from tests.factories import make_child
+
+    list_id = _frozen_list(registry, tmp_path)
+    with registry.uow() as uow:
+        entry = uow.session.scalars(select(ListEntryRow).where(ListEntryRow.number == 2)).one()
+        listed = entry.child_id
+        # The child on the list turns out to have a case of his own already.
+        surviving = make_child(uow, given_name="Дмитро", family_name="Шевчук",
+                               patronymic="Іванович", birth_date="2010-01-02")  # fmt: skip
+        _located_in_russia(uow, surviving.id)
+        merge_children(uow, listed, surviving.id, reason="the same boy, reported twice")
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        said = answers.record_answer(uow, list_id, 1, 2, Answer.AGREED_TO_RETURN,
+                                     answered_on="2026-11-20", source="round 3 reply")  # fmt: skip
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        kinds = [e.kind for e in uow.repos.events.of_child(surviving.id)]
+        assert kinds.count("counterpart_response") == 1
+        assert "counterpart_response" not in [e.kind for e in uow.repos.events.of_child(listed)]
+        child = answers.confirm_move(uow, said.id, reason="the mediator confirmed in writing")
+        uow.commit()
+    assert (child.id, child.status, child.status_detail) == (
+        surviving.id, "return_in_progress", "requested"
+    )  # fmt: skip
+    with registry.uow(WORKER, write=False) as uow:
+        assert uow.repos.children.get(listed).status == "merged"

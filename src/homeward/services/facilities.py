@@ -219,10 +219,7 @@ def facility_children(uow: UnitOfWork, facility_id: int) -> list[dict[str, Any]]
     children: dict[int, ChildRow] = {}
     found: dict[int, list[EventRow]] = {}
     for event in events:
-        child = uow.repos.children.get(event.child_id)
-        hops = 0
-        while child.merged_into_id is not None and hops < 20:
-            child, hops = uow.repos.children.get(child.merged_into_id), hops + 1
+        child = uow.repos.children.surviving(uow.repos.children.get(event.child_id))
         if uow.actor.organisation_scoped and child.organisation_id != uow.actor.organisation_id:
             continue
         children[child.id] = child

@@ -74,8 +74,13 @@ class Children(Repository[ChildRow]):
         row = self.session.scalar(select(ChildRow).where(ChildRow.case_number == case_number))
         if row is None:
             raise NotFound(f"no case numbered {case_number}")
+        return self.surviving(row) if follow_merges else row
+
+    def surviving(self, row: ChildRow) -> ChildRow:
+        """The case a child is followed in now: this one, or the one it was
+        merged into, through every merge."""
         seen = {row.id}
-        while follow_merges and row.merged_into_id is not None:
+        while row.merged_into_id is not None:
             row = self.get(row.merged_into_id)
             if row.id in seen:
                 break

@@ -75,11 +75,14 @@ def record_answer(
         f"{answer.value.replace('_', ' ')} (entry {entry_number} of '{title}', version {number}; "
         f"{said})" + (f": {clean_text(detail)}" if clean_text(detail) else "")
     )
+    # The entry names the case as it was when the list was frozen; a case merged
+    # since is followed in the case it was merged into, where the answer belongs.
+    child = uow.repos.children.surviving(uow.repos.children.get(entry.child_id))
     with uow.action("list.answer"):
         # The answer's mark on the timeline is part of recording it (list work), not
         # an edit of the case: whoever may record answers writes it.
         event = EventRow(
-            child_id=entry.child_id, kind=EventKind.COUNTERPART_RESPONSE.value,
+            child_id=child.id, kind=EventKind.COUNTERPART_RESPONSE.value,
             date=day.isoformat(), note=note, created_by=uow.actor.username,
         )  # fmt: skip
         uow.session.add(event)
@@ -105,8 +108,9 @@ def confirm_move(uow: UnitOfWork, answer_id: int, *, reason: str) -> ChildRow:
         raise Conflict(f"the move of answer {answer_id} was confirmed by {row.applied_by}")
     entry = uow.session.get_one(ListEntryRow, row.entry_id)
     status, detail = implied
+    surviving = uow.repos.children.surviving(uow.repos.children.get(entry.child_id))
     child = cases.move_status(
-        uow, entry.child_id, status, detail=detail,
+        uow, surviving.id, status, detail=detail,
         reason=f"{_require_reason(reason)} (answer {answer_id}: {row.answer} from {row.source})",
     )  # fmt: skip
     with uow.action("list.confirm_answer"):

@@ -4,6 +4,8 @@ and keyed here or in worker processes, rows already written skipped."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -16,7 +18,6 @@ from sqlalchemy import select
 from homeward.domain.roles import Actor
 from homeward.errors import Conflict
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping
-from homeward.io.tabular import Table
 from homeward.linkage.prepare import prepare
 from homeward.linkage.search import index_rows
 from homeward.services.imports.reading import check_row, row_cells
@@ -72,39 +73,62 @@ def _done_rows(uow: UnitOfWork, result: ImportResult) -> set[int]:
     return {n for n in records if n is not None} | set(quarantined)
 
 
+@dataclass(frozen=True)
+class Spool:
+    """A file's rows, read once: pickled lists of rows in an unnamed file."""
+
+    fileno: int
+    chunks: list[tuple[int, int, int]]
+    """``(offset, length, rows)`` of each pickled list, in file order."""
+
+    def rows(self, chunk: tuple[int, int, int]) -> list[tuple[int, list[Any]]]:
+        """The rows of one chunk (by ``pread``: worker processes share the file)."""
+        offset, length, _ = chunk
+        data = b""
+        while len(data) < length:
+            block = os.pread(self.fileno, length - len(data), offset + len(data))
+            if not block:
+                raise EOFError("the import's spool ended early")
+            data += block
+        rows: list[tuple[int, list[Any]]] = pickle.loads(data)
+        return rows
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What checking and keying a chunk needs besides the chunk itself."""
+
+    spool: Spool
+    done: frozenset[int]
+    columns: list[ColumnMapping]
+    source_id: int
+    import_id: int
+    username: str
+
+
 def write_rows(
     registry: Registry,
     actor: Actor,
-    table: Table,
+    spool: Spool,
     columns: list[ColumnMapping],
     result: ImportResult,
-    batch_rows: int,
     progress: Progress,
     workers: int,
 ) -> None:
     with registry.uow(actor, write=False) as uow:
         done = _done_rows(uow, result)
     result.skipped = len(done)
+    job = _Job(spool, frozenset(done), columns, result.source_id, result.import_id, actor.username)
 
-    def batches() -> Iterator[list[tuple[int, list[Any]]]]:
-        batch: list[tuple[int, list[Any]]] = []
-        for number, cells in table.rows:
-            result.rows_read += 1
-            if number in done:
-                continue
-            batch.append((number, cells))
-            if len(batch) >= batch_rows:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+    def chunks() -> Iterator[tuple[int, int, int]]:
+        for chunk in spool.chunks:
+            result.rows_read += chunk[2]
+            yield chunk
 
-    prepare_one = partial(
-        _prepare_batch, columns, result.source_id, result.import_id, actor.username
-    )
     try:
-        for prepared in _in_order(prepare_one, batches(), workers):
-            _write_batch(registry, actor, result, prepared)
+        for prepared in _in_order(job, chunks(), workers):
+            if prepared.records or prepared.quarantined:
+                _write_batch(registry, actor, result, prepared)
             progress("import", result.rows_read, 0)
     finally:
         with registry.uow(actor, write=False) as uow:
@@ -128,25 +152,48 @@ def _sqlite_pragmas(uow: UnitOfWork, pragmas: dict[str, int]) -> None:
             connection.exec_driver_sql(f"PRAGMA {name}={int(value)}")
 
 
-def _in_order(
-    work: Callable[[list[tuple[int, list[Any]]]], _Batch],
-    batches: Iterator[list[tuple[int, list[Any]]]],
-    workers: int,
-) -> Iterator[_Batch]:
-    """``work`` on each batch, in order: here, or in ``workers`` processes with a
-    few batches in flight (never the whole file)."""
+def _in_order(job: _Job, chunks: Iterator[tuple[int, int, int]], workers: int) -> Iterator[_Batch]:
+    """Each chunk of the spool checked and keyed, in order: here, or in
+    ``workers`` processes with a few chunks in flight (never the whole file).
+    A worker reads its chunk from the spool itself: only the chunk's place in
+    the spool is sent to it."""
     if workers <= 1:
-        yield from map(work, batches)
+        yield from map(partial(_prepare_chunk, job), chunks)
         return
     prepare({"full_name": "Коваленко Олександр"})  # load the name data once, before forking
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_set_worker_job,
+        initargs=(job,),
+    ) as pool:
         pending: deque[Future[_Batch]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(work, batch))
+        for chunk in chunks:
+            pending.append(pool.submit(_prepare_in_worker, chunk))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+_worker_job: _Job | None = None
+"""The job of a worker process (set as it starts; it is forked, so the job
+and the spool's file are its parent's, never sent through a pipe)."""
+
+
+def _set_worker_job(job: _Job) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _prepare_in_worker(chunk: tuple[int, int, int]) -> _Batch:
+    assert _worker_job is not None
+    return _prepare_chunk(_worker_job, chunk)
+
+
+def _prepare_chunk(job: _Job, chunk: tuple[int, int, int]) -> _Batch:
+    rows = [row for row in job.spool.rows(chunk) if row[0] not in job.done]
+    return _prepare_batch(job.columns, job.source_id, job.import_id, job.username, rows)
 
 
 @dataclass

@@ -10,9 +10,11 @@ from sqlalchemy import create_engine, text
 from homeward.storage.migrate import upgrade
 
 
-def test_existing_records_get_their_keys(tmp_path: Path) -> None:
+def _keys_after_upgrade(tmp_path: Path, revision: str, given_name: str) -> set[str]:
+    """The keys a record of a database at ``revision`` (its keys not filed yet)
+    has once the database is brought up to date."""
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0002")
+    upgrade(engine, revision)
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -24,16 +26,22 @@ def test_existing_records_get_their_keys(tmp_path: Path) -> None:
             text(
                 "INSERT INTO records (id, source_id, raw, given_name, family_name, birth_date, "
                 "document_ids, repairs, created_at, created_by, version) VALUES "
-                "(1, 1, '{}', 'Олександр', 'Коваленко', '2012-03-04', '[]', '[]', "
+                "(1, 1, '{}', :given, 'Коваленко', '2012-03-04', '[]', '[]', "
                 "'2026-01-01', 'olena', 1)"
-            )
+            ),
+            {"given": given_name},
         )
     upgrade(engine)
     with engine.connect() as connection:
         keys = set(connection.scalars(text("SELECT key FROM record_keys WHERE record_id = 1")))
+    engine.dispose()
+    return keys
+
+
+def test_existing_records_get_their_keys(tmp_path: Path) -> None:
+    keys = _keys_after_upgrade(tmp_path, "0002", "Олександр")
     assert "gf:g:oleksandr|f:kovalinko" in keys
     assert "gd:g:oleksandr|03-04" in keys
-    engine.dispose()
 
 
 def test_migration_0005_keeps_prepared_values_and_indexes_key_with_record(tmp_path: Path) -> None:
@@ -78,25 +86,5 @@ def test_migration_0005_keeps_prepared_values_and_indexes_key_with_record(tmp_pa
 def test_migration_0015_files_a_pet_form_under_its_name(tmp_path: Path) -> None:
     """A record of a database at 0014 (its keys not filed here) is filed again
     by 0015, under the name its pet form belongs to."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0014")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sources (id, kind, title, reliability, received_at, created_by) "
-                "VALUES (1, 'report', 'phone', 'unverified', '2026-01-01', 'olena')"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO records (id, source_id, raw, given_name, family_name, birth_date, "
-                "document_ids, repairs, created_at, created_by, version) VALUES "
-                "(1, 1, '{}', 'Дарка', 'Коваленко', '2012-03-04', '[]', '[]', "
-                "'2026-01-01', 'olena', 1)"
-            )
-        )
-    upgrade(engine)
-    with engine.connect() as connection:
-        keys = set(connection.scalars(text("SELECT key FROM record_keys WHERE record_id = 1")))
+    keys = _keys_after_upgrade(tmp_path, "0014", "Дарка")
     assert "gf:g:daryna|f:kovalinko" in keys
-    engine.dispose()

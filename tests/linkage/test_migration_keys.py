@@ -88,3 +88,11 @@ def test_migration_0015_files_a_pet_form_under_its_name(tmp_path: Path) -> None:
     by 0015, under the name its pet form belongs to."""
     keys = _keys_after_upgrade(tmp_path, "0014", "Дарка")
     assert "gf:g:daryna|f:kovalinko" in keys
+
+
+def test_migration_0016_files_related_names_and_suffixed_pet_forms(tmp_path: Path) -> None:
+    """Records of a database at 0015 gain the key that joins related names
+    and the keys of the name a suffixed pet form is built on."""
+    assert "gf:gr:daryna~dariia|f:kovalinko" in _keys_after_upgrade(tmp_path, "0015", "Дарина")
+    (tmp_path / "old.db").unlink()
+    assert "gf:g:bohdan|f:kovalinko" in _keys_after_upgrade(tmp_path, "0015", "Богданчик")

@@ -198,3 +198,12 @@ def test_u_takes_off_the_matches_among_random_pairs() -> None:
     )[document][0]
     assert raw > 0.003
     assert corrected < raw / 3
+
+
+def test_a_model_saved_before_related_names_loads_with_the_default_weight() -> None:
+    data = default_model().to_dict()
+    data["fields"]["given_name"]["levels"]["related"] = {"m": 0.2, "u": 0.1}
+    assert MatchModel.from_dict(data).levels["given_name"]["related"].m == 0.2
+    del data["fields"]["given_name"]["levels"]["related"]
+    loaded = MatchModel.from_dict(data)
+    assert loaded.levels["given_name"]["related"] == default_model().levels["given_name"]["related"]

@@ -139,3 +139,26 @@ def test_a_diminutive_in_latin_letters_leads_to_its_name() -> None:
     for written in ("Nastia", "Nastya", "NASTIA"):
         assert compare_given_names("Анастасія", written).level == "diminutive", written
     assert compare_given_names("Аліса", "Ліза").level == "different"
+
+
+@pytest.mark.parametrize(
+    ("value", "group"),
+    [
+        ("Богданчик", "bohdan"),
+        ("Ігорко", "ihor"),
+        ("Віталько", "vitalii"),
+        ("Яремко", "yarema"),
+        ("Ерічок", "eryk"),
+        ("Оленка", "olena"),
+        ("Богданка", "bohdan_f"),
+    ],
+)
+def test_a_pet_form_built_with_a_suffix_leads_to_its_name(value: str, group: str) -> None:
+    resolution = resolve_given_name(value)
+    assert [(m.group, m.role) for m in resolution.memberships] == [(group, "diminutive")]
+
+
+def test_a_suffix_does_not_make_a_pet_form_of_a_listed_name_or_a_latin_word() -> None:
+    assert resolve_given_name("Марко").groups == {"mark"}
+    assert not resolve_given_name("Bohdanchyk").known
+    assert not resolve_given_name("Хвко").known

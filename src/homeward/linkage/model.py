@@ -217,6 +217,7 @@ class MatchModel:
                 }
                 for name, spec in data["fields"].items()
             }
+            _add_new_levels(levels)
             return cls(
                 prior=float(data["prior"]),
                 levels=levels,
@@ -243,6 +244,19 @@ class MatchModel:
     @classmethod
     def load(cls, path: str | Path) -> MatchModel:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+ADDED_LEVELS: dict[str, tuple[str, ...]] = {"given_name": ("related",)}
+"""Levels added since models were first saved: a saved model that lacks one
+takes its probabilities from the default model, so that it still loads."""
+
+
+def _add_new_levels(levels: dict[str, dict[str, LevelProbabilities]]) -> None:
+    for name, added in ADDED_LEVELS.items():
+        have = levels.get(name, {})
+        for level in added:
+            if have and level not in have:
+                have[level] = default_model().levels[name][level]
 
 
 def _round(value: float) -> float:

@@ -41,11 +41,12 @@ from homeward.names.given import FULL_ROLES, Resolution, group_skeletons, name_g
 from homeward.names.given import resolve_given_name as _resolve
 from homeward.names.normalize import is_initial, letter_script, normalize_text
 from homeward.names.patronymic import parse_patronymic
+from homeward.names.related import related_pairs, relation_between
 from homeward.names.translit import skeleton
 
 GIVEN_LEVELS = (
-    "exact", "equivalent", "transliteration", "diminutive", "partial", "typo", "initial",
-    "similar", "different", "missing",
+    "exact", "equivalent", "transliteration", "diminutive", "related", "partial", "typo",
+    "initial", "similar", "different", "missing",
 )  # fmt: skip
 """Levels of :func:`compare_given_names`, strongest agreement first."""
 PATRONYMIC_LEVELS = (
@@ -140,6 +141,9 @@ def _given_word(a: str, b: str) -> Comparison:
         return Comparison("transliteration", "transliteration variant")
     if ra.symbols & rb.symbols:
         return Comparison("equivalent", "same name in Wikidata's name variants")
+    why = relation_between(ra, rb)
+    if why:
+        return Comparison("related", f"related names: {why}")
     if ra.known and rb.known:
         return Comparison("different", "different names")
     latin = letter_script(a) == letter_script(b) == "latin"
@@ -229,12 +233,15 @@ def compare_given_names(a: str | None, b: str | None) -> Comparison:
 
 @lru_cache(maxsize=131_072)
 def given_name_keys(value: str | None) -> frozenset[str]:
-    """Blocking keys of a given name: its groups, its skeleton, its name items.
+    """Blocking keys of a given name: its groups, the pairs of related names
+    it is part of, its skeleton, its name items.
 
     >>> sorted(given_name_keys("Sasha"))
     ['g:oleksandr', 'g:oleksandra', 'g:oleksandryna', 'gs:saSa']
     >>> bool(given_name_keys("Олександр") & given_name_keys("Aleksandr"))
     True
+    >>> sorted(given_name_keys("Дарина") & given_name_keys("Дарья"))
+    ['gr:daryna~dariia']
     """
     keys: set[str] = set()
     for word in _words(normalize_text(value)):
@@ -243,6 +250,7 @@ def given_name_keys(value: str | None) -> frozenset[str]:
             continue
         resolution = _resolve(word)
         keys.update(f"g:{g}" for g in resolution.groups)
+        keys.update(f"gr:{a}~{b}" for a, b in related_pairs(resolution.groups))
         keys.update(f"gq:{s}" for s in resolution.symbols)
         keys.add(f"gs:{skeleton(word)}")
     return frozenset(keys)

@@ -42,8 +42,8 @@ from homeward.names.parse import ParsedName, parse_full_name
 from homeward.names.translit import skeleton
 
 FULL_NAME_LEVELS = (
-    "exact", "equivalent", "transliteration", "diminutive", "gendered", "partial", "typo",
-    "initial", "similar", "family_differs", "different", "missing",
+    "exact", "equivalent", "transliteration", "diminutive", "related", "gendered", "partial",
+    "typo", "initial", "similar", "family_differs", "different", "missing",
 )  # fmt: skip
 """Levels of :func:`compare_full_names`, strongest agreement first."""
 

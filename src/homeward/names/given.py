@@ -9,10 +9,16 @@ value is *resolved* to the groups it belongs to:
    of ``Олександра``);
 2. otherwise by its :func:`~homeward.names.translit.skeleton`, which catches
    every romanisation (``Oleksandr``, ``Aleksandr``, ``Sasha``);
-3. otherwise by the Wikidata name items that rigour knows for it, mapped onto
+3. otherwise as a pet form built with a Ukrainian diminutive suffix on one of
+   the listed names (``Богданчик``, ``Ігорко``, ``Віталько``, ``Оленка``);
+4. otherwise by the Wikidata name items that rigour knows for it, mapped onto
    Homeward's groups where an item belongs to exactly one group.  For a name
    outside the list the items themselves stand for the name, so two spellings
    of a rare name rigour knows still meet.
+
+Some names are distinct but one child is often recorded under both across
+languages (``Дарина`` and ``Дарья``, ``Орина`` and ``Арина``, ``Данило`` and
+``Daniel``): :mod:`homeward.names.related` knows these pairs.
 
 Groups are never merged through a shared member: ``Саша`` meets ``Олександр``
 and ``Олександра``, but ``Олександр`` and ``Олександра`` do not meet each
@@ -41,7 +47,8 @@ from homeward.names.translit import SYSTEMS, skeleton, transliterate
 
 Role = Literal["uk", "ru", "latin", "diminutive", "variant"]
 """How a value belongs to a group: one of its Ukrainian, Russian or Latin
-forms, a diminutive, or a variant known from rigour's name data."""
+forms, a diminutive (listed, or built with a diminutive suffix), or a variant
+known from rigour's name data."""
 
 FULL_ROLES: frozenset[Role] = frozenset({"uk", "ru", "latin", "variant"})
 
@@ -100,10 +107,19 @@ class _Index:
     groups: dict[str, NameGroup]
     by_form: dict[str, list[Membership]]
     by_skeleton: dict[str, list[Membership]]
+    by_stem: dict[str, list[str]]
+    """Stem a pet form is built on -> the ids of the names it comes from."""
 
 
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (cell or "").split(",") if v.strip())
+
+
+def read_data_tsv(name: str) -> list[dict[str, str]]:
+    """The rows of one of the shipped tab-separated lists in ``data/``."""
+    text = resources.files("homeward.names").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if line and not line.startswith("#"))
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def load_name_groups() -> dict[str, NameGroup]:
@@ -115,17 +131,8 @@ def load_name_groups() -> dict[str, NameGroup]:
     >>> len(groups) > 250
     True
     """
-    text = (
-        resources.files("homeward.names")
-        .joinpath("data/given_names_extra.tsv")
-        .read_text(encoding="utf-8")
-    )
-    rows = csv.DictReader(
-        (line for line in text.splitlines() if line and not line.startswith("#")),
-        delimiter="\t",
-    )
     groups: dict[str, NameGroup] = {}
-    for row in rows:
+    for row in read_data_tsv("given_names_extra.tsv"):
         group = NameGroup(
             id=row["id"],
             sex=row["sex"],
@@ -138,6 +145,42 @@ def load_name_groups() -> dict[str, NameGroup]:
             raise ValueError(f"given_names_extra.tsv: group {group.id!r} is listed twice")
         groups[group.id] = group
     return groups
+
+
+# Ukrainian (and Russian) suffixes that make a pet form of a given name, by the
+# sex of the name: Богдан -> Богданчик, Ігор -> Ігорко, Олена -> Оленка.
+_PET_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "m": ("очок", "ечок", "чок", "чик", "ик", "ко", "усь", "ьо"),
+    "f": ("очка", "ечка", "онька", "енька", "унька", "уся", "ся", "нька", "ка", "ня"),
+}
+_ENDINGS = ("ій", "ія", "ий", "ко", "а", "я", "о", "й", "ь", "к")
+
+
+def _stems(form: str) -> set[str]:
+    """What a pet form of ``form`` is built on: the name itself, or the name
+    without its ending (Ярема -> ярем, Марко -> мар, Віталій -> віталь)."""
+    stems = {form}
+    for ending in _ENDINGS:
+        if form.endswith(ending) and len(form) - len(ending) >= 3:
+            stem = form[: -len(ending)]
+            stems.add(stem)
+            if ending in ("ій", "ий"):
+                stems.add(stem + "ь")
+    return stems
+
+
+def _pet_form_of(token: str, index: _Index) -> list[Membership]:
+    """The names ``token`` is a pet form of, built with a diminutive suffix."""
+    found: list[Membership] = []
+    for sex, suffixes in _PET_SUFFIXES.items():
+        for suffix in suffixes:
+            if not token.endswith(suffix) or len(token) - len(suffix) < 2:
+                continue
+            for group_id in index.by_stem.get(token[: -len(suffix)], ()):
+                member = Membership(group_id, "diminutive", token)
+                if index.groups[group_id].sex == sex and member not in found:
+                    found.append(member)
+    return found
 
 
 @lru_cache(maxsize=131_072)
@@ -180,7 +223,13 @@ def _index() -> _Index:
                     for table, key in ((by_form, form), (by_skeleton, skeleton(form))):
                         if all(m.group != group.id or m.role != role for m in table[key]):
                             table[key].append(member)
-    return _Index(groups, dict(by_form), dict(by_skeleton))
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for group in groups.values():
+        for raw in (*group.uk, *group.ru):
+            for stem in _stems(normalize_text(raw)):
+                if group.id not in by_stem[stem]:
+                    by_stem[stem].append(group.id)
+    return _Index(groups, dict(by_form), dict(by_skeleton), dict(by_stem))
 
 
 @cache
@@ -237,6 +286,8 @@ def resolve_given_name(token: str) -> Resolution:
         # diminutive of Zlatoslava) and, letter for letter, another name (Злата):
         # it belongs to both.
         found += [m for m in index.by_skeleton.get(skeleton(token)) or () if m not in found]
+    if not found and not token.isascii():
+        found = _pet_form_of(token, index)
     if found:
         return Resolution(token, tuple(found))
     symbols = name_symbols(token)

@@ -75,6 +75,19 @@ def test_twins_do_not_match() -> None:
     assert {"family_name", "mother_name", "birth_place"} <= not_counted
 
 
+def test_a_shared_document_number_is_no_sibling_sign() -> None:
+    """Siblings never share a birth certificate: with the same one, a given name
+    written wrongly on one record does not set the shared fields aside."""
+    one = {**SIBLINGS, "given_name": "Олександр", "document_id": "I-АН 123456"}
+    other = {**SIBLINGS, "given_name": "Дмитро", "document_id": "I-АН 123456"}
+    pair = score_pair(default_model(), one, other)
+    assert all(f.counted for f in pair.fields)
+    assert pair.probability > 0.99
+    twin = score_pair(default_model(), one, {**other, "document_id": "I-АН 123457"})
+    assert not all(f.counted for f in twin.fields)
+    assert twin.probability < 0.05
+
+
 def test_siblings_born_apart_do_not_match() -> None:
     pair = score_pair(
         default_model(),

@@ -11,7 +11,11 @@ match probability is ``2**w / (1 + 2**w)``.  A missing value weighs nothing.
 The sibling rule: siblings share a family name, patronymic, parents and
 places, so when two records' given names are ``different``, those fields'
 positive weights are not counted (their negative weights still are).  Twins
-then do not match for sharing everything but a name.
+then do not match for sharing everything but a name, nor for birth
+certificates numbered one after the other (a document number one character
+off is set aside with the shared fields).  Siblings never share a
+document number, so the rule is not applied to a pair whose document numbers
+are the same.
 
 The model ships with default probabilities (:func:`default_model`, read from
 ``default_model.json`` beside this module) and can be re-estimated from a

@@ -32,6 +32,9 @@ from homeward.names.comparison import Comparison
 
 _GIVEN = 0
 _GIVEN_DIFFERENT = FIELDS[_GIVEN].levels.index("different") + 1
+_DOCUMENT = next(i for i, f in enumerate(FIELDS) if f.name == "document")
+_DOCUMENT_SAME = FIELDS[_DOCUMENT].levels.index("exact") + 1
+_DOCUMENT_NEAR = FIELDS[_DOCUMENT].levels.index("typo") + 1
 _SHARED = np.array([f.shared_by_siblings for f in FIELDS])
 
 IntArray = npt.NDArray[np.int64]
@@ -106,9 +109,14 @@ def combine(levels: LevelArray, model: MatchModel, extra: FloatArray | None = No
     if extra is not None:
         weights = weights + extra
     if model.sibling_rule:
-        siblings = levels[:, _GIVEN] == _GIVEN_DIFFERENT
+        siblings = (levels[:, _GIVEN] == _GIVEN_DIFFERENT) & (
+            levels[:, _DOCUMENT] != _DOCUMENT_SAME
+        )
         if siblings.any():
-            shared = siblings[:, None] & _SHARED[None, :] & (weights > 0)
+            # twins' birth certificates may be numbered one after the other
+            near = np.zeros_like(levels, dtype=bool)
+            near[:, _DOCUMENT] = levels[:, _DOCUMENT] == _DOCUMENT_NEAR
+            shared = siblings[:, None] & (_SHARED[None, :] | near) & (weights > 0)
             weights = np.where(shared, 0.0, weights)
     return np.asarray(model.prior_weight + weights.sum(axis=1), dtype=np.float64)
 
@@ -257,11 +265,16 @@ def score_pair(
             if extra[0, f]:
                 kind = "a common" if extra[0, f] < 0 else "a rare"
                 reasons[f] = f"{reasons[f]}; {kind} name here ({extra[0, f]:+.1f})"
-    siblings = model.sibling_rule and levels[_GIVEN] == _GIVEN_DIFFERENT
+    siblings = (
+        model.sibling_rule
+        and levels[_GIVEN] == _GIVEN_DIFFERENT
+        and levels[_DOCUMENT] != _DOCUMENT_SAME
+    )
     explained = []
     for i, spec in enumerate(FIELDS):
         level = spec.levels[levels[i] - 1] if levels[i] else MISSING
-        counted = not (siblings and spec.shared_by_siblings and raw[i] > 0)
+        shared = spec.shared_by_siblings or (i == _DOCUMENT and levels[i] == _DOCUMENT_NEAR)
+        counted = not (siblings and shared and raw[i] > 0)
         explained.append(
             FieldExplanation(
                 spec.name, spec.label, shown_a[i], shown_b[i], level, reasons[i],

@@ -193,3 +193,18 @@ def test_records_sharing_no_key_make_no_candidate() -> None:
         train_model=False,
     )
     assert result.candidate_pairs == 0 and result.pairs == []
+
+
+def test_typos_in_both_names_still_meet_on_the_whole_birth_date() -> None:
+    """Nikita Bezuch / Nikiga Bzeuch share no name key; the birth date with the
+    first letter of a name brings them together, and a year alone does not."""
+    a = {"given_name": "Nikita", "family_name": "Bezuch", "birth_date": "1946-06-15"}
+    b = {"given_name": "Nikiga", "family_name": "Bzeuch", "birth_date": "1946-06-15"}
+    only_year = {**b, "birth_date": "1946"}
+    other_letter = {**b, "given_name": "Mikiga", "family_name": "Czeuch"}
+    model = default_model()
+    result = link([a, b], model=model, train_model=False)
+    assert result.candidate_pairs == 1
+    assert [(p.a, p.b) for p in result.pairs] == [(0, 1)]
+    for record in (only_year, other_letter):
+        assert link([a, record], model=model, train_model=False).candidate_pairs == 0

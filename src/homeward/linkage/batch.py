@@ -44,6 +44,7 @@ from homeward.linkage.scoring import (
 from homeward.linkage.thin import one_child_weights
 from homeward.linkage.training import Patterns, pattern_codes, train
 from homeward.names.compare import clear_pair_caches
+from homeward.names.translit import skeleton
 
 CHUNK = 250_000
 """Candidate pairs compared per step (bounds memory on large inputs)."""
@@ -135,7 +136,10 @@ def batch_keys(prepared: Prepared) -> frozenset[str]:
     """The blocking keys a batch run uses: all but :data:`SKIPPED_KEYS`, the
     given and family name in either order (``nm:``), so that a source that
     swapped them still meets the others, each document number with one
-    character left out (``dd:``), and the one-sided keys of :data:`ONE_SIDED`."""
+    character left out (``dd:``), the whole birth date with the first letter of
+    the given name and with that of the family name (``di:``, ``df:``: typos in
+    both names, or one name missing, and no other key in common), and the
+    one-sided keys of :data:`ONE_SIDED`."""
     keys = {k for k in prepared.keys if not k.startswith(SKIPPED_KEYS)}
     given, family = prepared.values[0], prepared.values[1]
     if given and family:
@@ -144,7 +148,13 @@ def batch_keys(prepared: Prepared) -> frozenset[str]:
     for number in documents.split("|") if documents else ():
         if len(number) >= MIN_TYPO_DOCUMENT:
             keys.update(f"dd:{number[:i]}{number[i + 1 :]}" for i in range(len(number)))
-    year = prepared.values[_DATE][:4]
+    date = prepared.values[_DATE]
+    if len(date) == 10:
+        for tag, name in (("di", given), ("df", family)):
+            letter = skeleton(name)[:1].lower() if name else ""
+            if letter:
+                keys.add(f"{tag}:{date}|{letter}")
+    year = date[:4]
     if year:
         keys.update(f"iy:{k[6:]}|{year}" for k in prepared.keys if k.startswith("gf:gi:"))
     return frozenset(keys)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -17,7 +21,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
     SQLite gets WAL (readers never block the writer), foreign keys, a busy
     timeout, and transactions that start with ``BEGIN IMMEDIATE`` when they
-    will write, so two writers queue instead of failing half-way.
+    will write, so two writers queue instead of failing half-way (see
+    :func:`begin_immediate` for how they queue).
     Connections are pooled: opening one per unit of work cost its pragmas
     each time, and closing the last one checkpointed the WAL.  (Processes
     forked by an import never touch the parent's connections.)
@@ -26,7 +31,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url,
             echo=echo,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            connect_args={
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "check_same_thread": False,
+                "factory": WriterConnection,
+            },
         )
         _configure_sqlite(engine)
         return engine
@@ -159,8 +168,108 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        mode = "IMMEDIATE" if conn.get_execution_options().get("homeward_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if conn.get_execution_options().get("homeward_write"):
+            begin_immediate(conn)
+        else:
+            conn.exec_driver_sql("BEGIN DEFERRED")
+
+
+SQLITE_RETRY_SECONDS = (0.0005, 0.001, 0.002, 0.004)
+"""Pauses between two tries at the write lock held by another process (the
+last one repeats): short, where SQLite's own busy handler sleeps up to 0.1 s."""
+
+_writer_locks: dict[str, threading.Lock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+def _forget_writer_locks() -> None:
+    # A forked process starts with one thread: a lock held by another thread
+    # of its parent would never be released in it.
+    global _writer_locks_guard
+    _writer_locks.clear()
+    _writer_locks_guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_writer_locks)
+
+
+def writer_lock(path: str) -> threading.Lock:
+    """The lock the writers of this process take, one database file at a time."""
+    key = os.path.realpath(path)
+    with _writer_locks_guard:
+        return _writer_locks.setdefault(key, threading.Lock())
+
+
+class WriterConnection(sqlite3.Connection):
+    """A SQLite connection that lets go of its process's writers' lock once
+    its transaction has ended (committed, rolled back, or closed)."""
+
+    held: threading.Lock | None = None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.release_writers()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.release_writers()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.release_writers()
+
+    def release_writers(self) -> None:
+        held, self.held = self.held, None
+        if held is not None:
+            held.release()
+
+
+def begin_immediate(conn: Connection) -> None:
+    """Begin a writing transaction on SQLite, queued behind the other writers.
+
+    SQLite lets one transaction write at a time; another that wants to waits in
+    its busy handler, which sleeps in growing steps (up to 0.1 s) and tries
+    again, so a writer can sleep on long after the lock was let go, and one
+    that keeps missing its turn waits many times as long as the writers before
+    it took.  Here the writers of one process wait for each other on a lock
+    that wakes the next one as soon as it is let go, and the one at the head
+    tries for the database's lock every few milliseconds (writers of other
+    processes hold it at times).  As before, a writer that cannot begin within
+    the busy timeout fails with "database is locked"."""
+    raw = conn.connection.driver_connection
+    if not isinstance(raw, WriterConnection) or raw.held is not None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    path = conn.engine.url.database or ""
+    lock = writer_lock(path) if path and path != ":memory:" else None
+    if lock is not None and lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raw.held = lock
+    try:
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            for attempt in range(1_000_000):
+                if time.monotonic() >= deadline:
+                    break
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as err:
+                    if "locked" not in str(err) and "busy" not in str(err):
+                        raise
+                time.sleep(SQLITE_RETRY_SECONDS[min(attempt, len(SQLITE_RETRY_SECONDS) - 1)])
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # fails as SQLite fails: "database is locked"
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    except BaseException:
+        raw.release_writers()
+        raise
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -107,19 +107,21 @@ def case_context(request: Request, actor: Actor, child_id: int) -> dict[str, Any
     """What the case page shows (the documents' routes show it again with a
     refused upload).  Opening it is written to the audit trail."""
     web = state(request)
-    # The search for other cases that may be this child is the slow part: it
-    # reads outside the write transaction, so other writers need not wait for it.
-    with web.registry.uow(actor, write=False) as uow:
-        candidates = case_view.candidate_cases(uow, child_id, model=web.model, limit=5)
-        names = worklist.case_names(uow, [c.child_id for c in candidates])
+    # Only the case itself is read in the writing transaction, which records
+    # that it was opened: writers queue one behind the other, so whatever else
+    # is read there (above all the search for other cases that may be this
+    # child) would keep every other writer waiting.
     with web.registry.uow(actor) as uow:
         view = case_view.view_case(uow, child_id)
+        uow.commit()  # the read is in the audit trail
+    with web.registry.uow(actor, write=False) as uow:
+        candidates = case_view.candidate_cases(uow, child_id, model=web.model, limit=5)
         context: dict[str, Any] = {
             "view": view,
             "matches": worklist.open_matches_of(uow, child_id),
             "moves": worklist.status_moves(uow, child_id),
             "candidates": candidates,
-            "names": names,
+            "names": worklist.case_names(uow, [c.child_id for c in candidates]),
             "on_lists": case_view.lists_of_child(uow, child_id),
             "answers": case_view.answers_of_child(uow, child_id),
             "merges": case_view.merges_into(uow, child_id),
@@ -127,7 +129,6 @@ def case_context(request: Request, actor: Actor, child_id: int) -> dict[str, Any
             "assignable": assignments.assignable_users(uow, child_id),
             **evidence.case_evidence(uow, child_id, view.records),
         }
-        uow.commit()  # the read is in the audit trail
     tr = Translator(language(request), web.settings.time_zone)
     return {
         **context, "why": explainer(request), "upload_values": {}, "added_document": None,

@@ -104,6 +104,7 @@ REASONS: dict[str, str] = {
     "same name ({name}), another form": "те саме ім’я ({name}), інша форма",
     "same name ({name}), {form}": "те саме ім’я ({name}), {form}",
     "diminutive of {name}": "зменшувальна форма імені {name}",
+    "related names: {why}": "споріднені імена: {why}",
     "transliteration variant": "варіант транслітерації",
     "same name in Wikidata's name variants": "те саме ім’я за варіантами імен у Вікіданих",
     "different names": "різні імена",

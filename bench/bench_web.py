@@ -19,7 +19,18 @@ two actions:
 - **case page**: ``GET /cases/{number}`` of a random case (the read is audited,
   so each one also writes);
 - **review queue**: ``GET /review``;
-- **API search**: ``GET /api/v1/search?q=…`` with the person's bearer token.
+- **API search**: ``GET /api/v1/search?q=…`` with the person's bearer token;
+- **filing a report**: the new-report form (``GET /reports/new``), the
+  candidates it shows once the names are typed (``POST /reports/candidates``,
+  the htmx request) and the report sent (``POST /reports``), each form with its
+  CSRF token as the browser sends it.  The report is kept and searched for,
+  so it writes, as the case page does.
+
+Each person starts after a pause like the one between two actions, so that
+fifty people do not all send their first request in the same millisecond (the
+pause is drawn at random: people do not act in step); ``--together`` starts
+them all at once instead, to see such a burst.  The load runs on a copy of the
+registry, so the reports filed do not pile up in it run after run.
 
 It reports requests, errors and the 50th, 95th and 99th percentile latency per
 kind, the throughput, and the server's resident memory (RSS) when it is ready
@@ -47,6 +58,7 @@ import platform
 import random
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -69,14 +81,21 @@ from homeward.storage.tables import ChildRow, RecordRow
 
 RESULTS = Path(__file__).parent / "results" / "web.md"
 PASSWORD = "bench-password-2026"
-KINDS: dict[str, tuple[str, float]] = {
-    # kind: (what the report calls it, share of actions)
-    "home": ("home page `GET /`", 0.15),
-    "search": ("search as typed `GET /search/results` (htmx fragment)", 0.40),
-    "case": ("case page `GET /cases/{number}`", 0.25),
-    "review": ("review queue `GET /review`", 0.10),
-    "api_search": ("API search `GET /api/v1/search`", 0.10),
+KINDS: dict[str, str] = {
+    # kind: what the report calls it
+    "home": "home page `GET /`",
+    "search": "search as typed `GET /search/results` (htmx fragment)",
+    "case": "case page `GET /cases/{number}`",
+    "review": "review queue `GET /review`",
+    "api_search": "API search `GET /api/v1/search`",
+    "report_form": "new report form `GET /reports/new`",
+    "report_candidates": "candidates while a report is typed `POST /reports/candidates`",
+    "report": "filing a report `POST /reports`",
 }
+SHARES = {"home": 0.15, "search": 0.35, "case": 0.25, "review": 0.10, "api_search": 0.10,
+          "report": 0.05}  # fmt: skip
+"""Share of the actions; a report is one action of three requests (form,
+candidates, sending)."""
 TARGETS_MS = {"pages": 200.0, "api_search": 100.0}
 """The 99th percentile the issue asks for at 50 people at once."""
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
@@ -115,6 +134,8 @@ class Setup:
     people: list[Person]
     case_numbers: list[str]
     names: list[str]
+    reports: list[dict[str, str]]
+    """What the simulated people type into the new-report form."""
     children: int
     records: int
     build_seconds: float
@@ -181,15 +202,41 @@ def prepare(path: Path, children: int, seed: int, users: int) -> Setup:
                 .limit(5000)
             ).all()
             record_count = session.scalar(select(func.count()).select_from(RecordRow)) or 0
+            typed_in = session.execute(
+                select(RecordRow.given_name, RecordRow.family_name, RecordRow.sex,
+                       RecordRow.birth_date, RecordRow.birth_place)
+                .where(RecordRow.given_name.is_not(None), RecordRow.family_name.is_not(None))
+                .order_by(RecordRow.id.desc())
+                .limit(500)
+            ).all()  # fmt: skip
         names = [f"{given} {family}" for given, family in rows]
+        reports = [
+            {key: value for key, value in (
+                ("given_name", given), ("family_name", family), ("sex", sex),
+                ("birth_date", born), ("birth_place", place)) if value}
+            for given, family, sex, born, place in typed_in
+        ]  # fmt: skip
         rng = random.Random(seed)
         rng.shuffle(names)
         return Setup(
             settings=settings, people=people, case_numbers=numbers, names=names,
-            children=len(numbers), records=record_count, build_seconds=build_seconds,
+            reports=reports, children=len(numbers), records=record_count,
+            build_seconds=build_seconds,
         )  # fmt: skip
     finally:
         registry.close()
+
+
+def working_copy(path: Path, folder: Path) -> Settings:
+    """The settings of a copy of the registry in ``folder``: the reports the
+    load files are kept there, not in the registry that the next run reuses."""
+    folder.mkdir()
+    copy = folder / path.name
+    with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return Settings(data_dir=folder, database_url=f"sqlite:///{copy}")
 
 
 def free_port() -> int:
@@ -309,34 +356,55 @@ async def person_loop(
     deadline: float,
     think: float,
     rng: random.Random,
+    spread: bool = False,
 ) -> None:
-    kinds = list(KINDS)
-    weights = [share for _, share in KINDS.values()]
+    """One person's actions until the deadline; ``spread``: begin with a pause."""
+    kinds = list(SHARES)
+    weights = list(SHARES.values())
+    hx = {"HX-Request": "true"}
+    bearer = {"Authorization": f"Bearer {person.token}"}
 
     async def timed(
         kind: str,
         path: str,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
-    ) -> None:
+        form: dict[str, str] | None = None,
+    ) -> httpx.Response | None:
         started = time.perf_counter()
         try:
-            answer = await client.get(path, params=params, headers=headers)
+            if form is None:
+                answer = await client.get(path, params=params, headers=headers)
+            else:
+                answer = await client.post(path, data=form, headers=headers)
             elapsed = (time.perf_counter() - started) * 1000
         except httpx.HTTPError as err:
             tally.errors[kind] += 1
             if len(tally.error_samples) < 10:
                 tally.error_samples.append(f"{kind}: {type(err).__name__}")
-            return
+            return None
         if answer.status_code != 200:
             tally.errors[kind] += 1
             if len(tally.error_samples) < 10:
                 tally.error_samples.append(f"{kind}: {answer.status_code}")
-            return
+            return None
         tally.latencies[kind].append(elapsed)
+        return answer
 
-    hx = {"HX-Request": "true"}
-    bearer = {"Authorization": f"Bearer {person.token}"}
+    async def file_report() -> None:
+        page = await timed("report_form", "/reports/new")
+        match = CSRF.search(page.text) if page is not None else None
+        if match is None:
+            return
+        values = {**rng.choice(setup.reports), "csrf_token": match.group(1)}
+        await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))  # typing the names
+        await timed("report_candidates", "/reports/candidates", headers=hx, form=values)
+        await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))  # the rest of the form
+        values |= {"reporter_name": "Load benchmark", "notes": f"filed by {person.username}"}
+        await timed("report", "/reports", form=values)
+
+    if spread:
+        await asyncio.sleep(rng.uniform(0, think))
     while time.monotonic() < deadline:
         kind = rng.choices(kinds, weights)[0]
         if kind == "home":
@@ -349,6 +417,8 @@ async def person_loop(
             await timed(kind, f"/cases/{rng.choice(setup.case_numbers)}")
         elif kind == "review":
             await timed(kind, "/review")
+        elif kind == "report":
+            await file_report()
         else:
             await timed(kind, "/api/v1/search", {"q": rng.choice(setup.names)}, bearer)
         await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
@@ -377,6 +447,7 @@ async def run_load(
     seed: int,
     server: Server,
     alone_seconds: float,
+    spread: bool = True,
 ) -> tuple[Tally, Tally, float]:
     clients = [
         httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=60) for _ in setup.people
@@ -422,7 +493,9 @@ async def run_load(
         deadline = started + seconds
         await asyncio.gather(
             *(
-                person_loop(c, p, setup, tally, deadline, think, random.Random(seed + i))
+                person_loop(
+                    c, p, setup, tally, deadline, think, random.Random(seed + i), spread=spread
+                )
                 for i, (c, p) in enumerate(zip(clients, setup.people, strict=True))
             )
         )
@@ -467,7 +540,8 @@ def report(
 ) -> str:
     who = "1 person" if len(setup.people) == 1 else f"{len(setup.people)} people"
     processes = "1 server process" if args.workers == 1 else f"{args.workers} server processes"
-    title = f"## {who}, {args.think:g} s between actions, {processes}, SQLite"
+    start = ", all starting at once" if args.together else ""
+    title = f"## {who}, {args.think:g} s between actions{start}, {processes}, SQLite"
     command = " ".join(["bench/bench_web.py", *sys.argv[1:]])
     busy = (
         "**busy with other work when the run began** (the figures are slower than on a "
@@ -489,13 +563,18 @@ def report(
         "",
         f"Registry: {setup.children:,} cases, {setup.records:,} records (demo, "
         f"`--children {args.children}`); {who} signed in as case workers, "
-        f"each with a session of their own; {wall:.0f} s of load.",
+        f"each with a session of their own; {wall:.0f} s of load; "
+        + (
+            "every person's first request sent at the same moment."
+            if args.together
+            else f"each person starts after a random pause of up to {args.think:g} s."
+        ),
         "",
         "| kind | requests | errors | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | target p99 "
         "| one person alone: requests, p50, p99 (ms) |",
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for kind, (label, _) in KINDS.items():
+    for kind, label in KINDS.items():
         values = tally.latencies[kind]
         target = TARGETS_MS["api_search"] if kind == "api_search" else TARGETS_MS["pages"]
         p99 = percentile(values, 99)
@@ -560,6 +639,10 @@ def main() -> None:
         "--alone", type=float, default=30,
         help="seconds of one person alone first, as the reference (0: none)",
     )  # fmt: skip
+    parser.add_argument(
+        "--together", action="store_true",
+        help="every person sends a first request at the same moment (a burst)",
+    )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 
@@ -568,6 +651,7 @@ def main() -> None:
         setup = prepare(path.resolve(), args.children, args.seed, args.users)
         print(f"registry ready: {setup.children:,} cases, {setup.records:,} records "
               f"({setup.build_seconds:.0f} s)")  # fmt: skip
+        setup.settings = working_copy(path.resolve(), Path(tmp) / "load")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         process = start_server(setup.settings, port, args.workers)
@@ -576,9 +660,11 @@ def main() -> None:
             wait_ready(base, process)
             server.note("ready")
             load_before = os.getloadavg()
-            alone, tally, wall = asyncio.run(
-                run_load(base, setup, args.seconds, args.think, args.seed, server, args.alone)
-            )
+            load = run_load(
+                base, setup, args.seconds, args.think, args.seed, server, args.alone,
+                spread=not args.together,
+            )  # fmt: skip
+            alone, tally, wall = asyncio.run(load)
             load_after = os.getloadavg()
         finally:
             process.terminate()

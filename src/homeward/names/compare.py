@@ -60,6 +60,10 @@ FAMILY_LEVELS = (
 )  # fmt: skip
 """Levels of :func:`compare_family_names`, strongest agreement first."""
 
+PAIR_CACHE = 16_384
+"""Comparisons of pairs of values kept, per kind: a server process meets the same
+pairs again (a case page opened twice), never most of the pairs it has compared;
+a batch run keeps the level of every distinct pair on its own."""
 SIMILAR_THRESHOLD = 0.88
 """Jaro-Winkler similarity of skeletons from which two unlisted names are "similar"."""
 _NON_AGREEING = frozenset({"similar", "family_differs", "different", "missing"})
@@ -118,7 +122,7 @@ def _compare_initial(a: str, b: str) -> Comparison:
     return Comparison("different", f"initial {initial.upper()} does not fit")
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=PAIR_CACHE)
 def _given_word(a: str, b: str) -> Comparison:
     if a == b:
         return Comparison("exact", "identical")
@@ -211,7 +215,7 @@ def _multi(a: str, b: str, compare_word: _WordCompare, levels: tuple[str, ...]) 
     return result
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=PAIR_CACHE)
 def compare_given_names(a: str | None, b: str | None) -> Comparison:
     """Compare two given names (one word, or a double name).
 
@@ -259,7 +263,7 @@ def given_name_keys(value: str | None) -> frozenset[str]:
 # --- patronymics ------------------------------------------------------------
 
 
-@lru_cache(maxsize=131_072)
+@lru_cache(maxsize=PAIR_CACHE)
 def _patronymic_word(a: str, b: str) -> Comparison:
     if a == b:
         return Comparison("exact", "identical")
@@ -294,7 +298,7 @@ def _patronymic_word(a: str, b: str) -> Comparison:
     return Comparison("different", "different patronymics")
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=PAIR_CACHE)
 def compare_patronymics(a: str | None, b: str | None) -> Comparison:
     """Compare two patronymics by the father's name and the sex they mark.
 
@@ -332,7 +336,7 @@ def patronymic_keys(value: str | None) -> frozenset[str]:
 # --- family names -----------------------------------------------------------
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=PAIR_CACHE)
 def _family_word(a: str, b: str) -> Comparison:
     if a == b:
         return Comparison("exact", "identical")
@@ -355,7 +359,7 @@ def _family_word(a: str, b: str) -> Comparison:
     return Comparison("different", "different family names")
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=PAIR_CACHE)
 def compare_family_names(a: str | None, b: str | None) -> Comparison:
     """Compare two family names (one word or a double-barrelled name).
 

@@ -107,3 +107,21 @@ def test_several_processes_need_the_settings_of_the_environment(tmp_path: Path) 
     other = Settings(data_dir=tmp_path / "elsewhere", database_url="sqlite:///:memory:")
     with pytest.raises(ValueError, match="from the environment"):
         run_app(other, workers=2)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.confstr("CS_GNU_LIBC_VERSION") is None,
+    reason="the C allocator's pools are glibc's setting",
+)
+def test_a_server_process_keeps_the_c_allocator_to_few_pools(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each thread of a server otherwise gets a pool of its own that keeps the
+    memory its requests freed: the process grew with every import it ran."""
+    from homeward.cli import web
+
+    assert web.limit_malloc_arenas() is True
+    called: list[int] = []
+    monkeypatch.setattr(web, "limit_malloc_arenas", lambda: called.append(1) or True)
+    web.make_app(world.settings)
+    assert called == [1]

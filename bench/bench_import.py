@@ -16,7 +16,7 @@ Run it with::
 
     .venv/bin/python bench/bench_import.py                  # 100,000 rows, SQLite
     .venv/bin/python bench/bench_import.py --rows 20000
-    .venv/bin/python bench/bench_import.py --database-url postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/bench_import.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
 
 It prints a markdown report and writes it to ``bench/results/import.md``
 (``--results`` to write elsewhere).
@@ -39,6 +39,7 @@ from sqlalchemy import create_engine, make_url, text
 from homeward.config import Settings, normalise_database_url
 from homeward.domain.roles import Actor, Role
 from homeward.linkage.prepare import prepare
+from homeward.names.parse import load_morphology
 from homeward.services import imports
 from homeward.services.registry_app import Registry
 from homeward.synthetic import generate
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             started = time.perf_counter()
             prepare({"full_name": "Коваленко Олександр Сергійович"})  # load the name data
+            load_morphology()
             warm_up = time.perf_counter() - started
             before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             cpu_started, children_started = time.process_time(), _children_cpu()

@@ -139,3 +139,18 @@ def test_postgresql_refuses_changes_to_the_log(busy_registry: Registry, sql: str
     with busy_registry.engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
         conn.execute(text(sql))
     assert audit_trail.verify_audit(busy_registry).ok
+
+
+def test_an_entry_hash_is_the_sha256_of_its_fields_as_one_canonical_json_list() -> None:
+    """The hash every stored chain was built with: a change here would make
+    every trail written before it fail verification."""
+    import hashlib
+
+    from homeward.storage.audit import entry_hash
+
+    odd = 'a "quoted" \\ back\nslash\t\x00\x1f \u2028 Коваленко ё 😀 /'
+    fields = ["0" * 64, "2026-01-01T00:00:00.000000Z", odd, "import.rows:insert", "records",
+              None, None, json.dumps({"raw": odd}, ensure_ascii=False)]  # fmt: skip
+    for items in (fields, [*fields[:5], 5, "", odd]):  # 5: a number in place of a text
+        text = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert entry_hash(*items) == hashlib.sha256(text.encode()).hexdigest()  # type: ignore[arg-type]

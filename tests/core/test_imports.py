@@ -346,3 +346,36 @@ def test_worker_processes_import_exactly_what_one_process_does(
 
     assert content(first.source_id) == content(second.source_id)
     assert audit_trail.verify_audit(registry).ok
+
+
+def test_imported_records_are_filed_in_the_match_index_as_one_record_is(
+    registry: Registry, tmp_path: Path
+) -> None:
+    """What a batch files for each record (in a worker process or not) is what
+    filing that record alone files: every key, in order, and its prepared values."""
+    from homeward.linkage.search import MAX_KEY_LENGTH, index_rows, record_values
+    from homeward.storage.tables import RecordKeyRow
+
+    long_document = "АН" + "1" * 250  # its key is longer than the index keeps
+    lines = [
+        "Прізвище;Ім'я;По батькові;Дата народження;Свідоцтво про народження;Мати",
+        f"Коваленко;Олександр;Сергійович;04.03.2012;{long_document};Коваленко Ольга Петрівна",
+        "Бондаренко;Марія;Петрівна;21.07.2015;I-АН 123456;",
+        "КОВАЛЕНКО Олег;;;2012;;Ковальова Ганна",
+        "Мельник;Софія;;12.12.2010;;Мельник Оксани Іванівни",
+    ]
+    path = tmp_path / "index.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1251"))
+    imports.import_file(registry, WORKER, path, match=False, batch_rows=2, workers=2)
+    with registry.uow(write=False) as uow:
+        records = list(uow.session.scalars(select(RecordRow)))
+        assert len(records) == 4
+        for record in records:
+            stored = uow.session.execute(
+                select(RecordKeyRow.key, RecordKeyRow.prepared)
+                .where(RecordKeyRow.record_id == record.id)
+                .order_by(RecordKeyRow.key)
+            ).all()
+            expected = index_rows(record.id, record_values(record))
+            assert [tuple(r) for r in stored] == sorted((r["key"], r["prepared"]) for r in expected)
+            assert all(len(r[0]) <= MAX_KEY_LENGTH for r in stored)

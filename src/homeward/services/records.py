@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
@@ -74,10 +75,17 @@ def parse_sex(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    sex = Sex.read(text)
-    if sex is None:
+    code = _sex_code(text)
+    if code is None:
         raise Invalid(f"sex: '{text}' is not one of m, f, u (or чол/жін, муж/жен)")
-    return sex.value
+    return code
+
+
+@lru_cache(maxsize=1024)
+def _sex_code(text: str) -> str | None:
+    """``m``, ``f``, ``u`` or None: a file says it with a handful of words."""
+    sex = Sex.read(text)
+    return None if sex is None else sex.value
 
 
 def parse_partial_date(value: Any, field: str = "birth_date") -> str | None:
@@ -88,9 +96,19 @@ def parse_partial_date(value: Any, field: str = "birth_date") -> str | None:
     if value is None:
         return None
     try:
+        if isinstance(value, str):
+            return _date_text(value, date.today().year)
         parsed = dates.parse_date(value)
     except ValueError as err:
         raise Invalid(f"{field}: {err}") from err
+    return None if parsed is None else str(parsed)
+
+
+@lru_cache(maxsize=65_536)
+def _date_text(text: str, year: int) -> str | None:
+    """``parse_date`` of a text in the year ``year`` (a two-digit year is read
+    against it): the dates of a file repeat, each is read once."""
+    parsed = dates.parse_date(text)
     return None if parsed is None else str(parsed)
 
 
@@ -146,9 +164,13 @@ def _clean_name(value: Any, field: str, repairs: list[str]) -> str | None:
     return fixed.text
 
 
+RAW_TYPES = (str, int, float, bool, type(None))
+"""Values a raw copy keeps as they are; any other is kept as its text."""
+
+
 def raw_copy(values: Mapping[str, Any]) -> dict[str, Any]:
     """The source's own keys and values, as received (text stays byte for byte)."""
-    return {str(k): (v if isinstance(v, str | int | float | bool | None) else str(v))
+    return {str(k): (v if isinstance(v, RAW_TYPES) else str(v))
             for k, v in values.items()}  # fmt: skip
 
 

@@ -42,8 +42,15 @@ REDACTED_FIELDS = frozenset(
 digest: the log proves they changed without showing them to every reader."""
 
 
+_CANONICAL = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+)
+_STRING = json.encoder.encode_basestring  # a string as ``_CANONICAL`` writes it
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    """JSON with sorted keys, no spaces, non-ASCII as it is: one text per value."""
+    return _CANONICAL.encode(value)
 
 
 def jsonable(value: Any) -> Any:
@@ -88,7 +95,11 @@ def entry_hash(
     before: str | None,
     after: str | None,
 ) -> str:
-    payload = canonical_json([prev_hash, at, actor, action, entity_type, entity_id, before, after])
+    items = (prev_hash, at, actor, action, entity_type, entity_id, before, after)
+    try:  # canonical_json(list(items)), written out for items that are text or None
+        payload = "[" + ",".join("null" if v is None else _STRING(v) for v in items) + "]"
+    except TypeError:  # not text: a value changed behind the trail's back, say
+        payload = canonical_json(list(items))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

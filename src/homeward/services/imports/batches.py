@@ -3,6 +3,8 @@ and keyed here or in worker processes, rows already written skipped."""
 
 from __future__ import annotations
 
+import gc
+import json
 import multiprocessing
 import os
 import pickle
@@ -19,7 +21,8 @@ from homeward.domain.roles import Actor
 from homeward.errors import Conflict
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping
 from homeward.linkage.prepare import prepare
-from homeward.linkage.search import index_rows
+from homeward.linkage.search import MAX_KEY_LENGTH, PREPARED_KEY
+from homeward.names.parse import load_morphology
 from homeward.services.imports.reading import check_row, row_cells
 from homeward.services.records import birth_year, raw_copy
 from homeward.services.registry_app import Registry
@@ -160,21 +163,36 @@ def _in_order(job: _Job, chunks: Iterator[tuple[int, int, int]], workers: int) -
     if workers <= 1:
         yield from map(partial(_prepare_chunk, job), chunks)
         return
-    prepare({"full_name": "Коваленко Олександр"})  # load the name data once, before forking
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_set_worker_job,
-        initargs=(job,),
-    ) as pool:
-        pending: deque[Future[_Batch]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_prepare_in_worker, chunk))
-            if len(pending) >= 2 * workers:
+    # The name data, once, before forking; then out of the collector's sight
+    # while the workers run: a forked worker that walked the inherited heap
+    # would copy every page of it, and the writer has nothing to gain from
+    # walking it either.
+    prepare({"full_name": "Коваленко Олександр"})
+    load_morphology()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_set_worker_job,
+            initargs=(job,),
+        ) as pool:
+            pending: deque[Future[_Batch]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_prepare_in_worker, chunk))
+                if len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    finally:
+        gc.unfreeze()
 
+
+_WORKER_GC = (100_000, 50, 50)
+"""The collector's thresholds in a worker process: a row makes many small
+containers, all freed by reference counting, and collecting as often as by
+default (every 700 new containers) cost about a sixth of a worker's
+processor time."""
 
 _worker_job: _Job | None = None
 """The job of a worker process (set as it starts; it is forked, so the job
@@ -184,6 +202,7 @@ and the spool's file are its parent's, never sent through a pipe)."""
 def _set_worker_job(job: _Job) -> None:
     global _worker_job
     _worker_job = job
+    gc.set_threshold(*_WORKER_GC)
 
 
 def _prepare_in_worker(chunk: tuple[int, int, int]) -> _Batch:
@@ -201,9 +220,23 @@ class _Batch:
     """A batch of rows read, checked and keyed, ready to be written."""
 
     records: list[dict[str, Any]] = field(default_factory=list)
-    keys: list[list[dict[str, Any]]] = field(default_factory=list)
-    """Each record's ``record_keys`` rows (their record id is set on writing)."""
+    keys: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    """Each record's ``record_keys`` rows as :func:`index_keys` gives them."""
     quarantined: list[dict[str, Any]] = field(default_factory=list)
+
+
+_PREPARED_JSON = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(values, ensure_ascii=False)``, without building an encoder each time."""
+
+
+def index_keys(record: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+    """The ``record_keys`` rows of a record as ``linkage.search.index_rows``
+    files them (its keys in order, then its prepared values under
+    ``PREPARED_KEY``), in the form sent from a worker: the keys and the
+    prepared values' JSON, a fraction of the rows' size to send and read back."""
+    prepared = prepare(record)
+    keys = tuple(sorted(k for k in prepared.keys if len(k) <= MAX_KEY_LENGTH))
+    return keys, _PREPARED_JSON(prepared.values)
 
 
 def _prepare_batch(
@@ -232,8 +265,15 @@ def _prepare_batch(
             **data.as_dict(),
         }  # fmt: skip
         out.records.append(record)
-        out.keys.append(index_rows(0, record))
+        out.keys.append(index_keys(record))
     return out
+
+
+def _key_rows(ids: list[int], keys: list[tuple[tuple[str, ...], str]]) -> Iterator[tuple[Any, ...]]:
+    for record_id, (names, prepared) in zip(ids, keys, strict=True):
+        for name in names:
+            yield record_id, name, None
+        yield record_id, PREPARED_KEY, prepared
 
 
 def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: _Batch) -> None:
@@ -245,13 +285,7 @@ def _write_batch(registry: Registry, actor: Actor, result: ImportResult, batch: 
         with uow.action("import.rows"):
             ids = uow.insert_many(RecordRow, batch.records, key="source_row")
             uow.insert_index_rows(
-                RecordKeyRow,
-                ("record_id", "key", "prepared"),
-                (
-                    (record_id, key["key"], key["prepared"])
-                    for record_id, rows in zip(ids, batch.keys, strict=True)
-                    for key in rows
-                ),
+                RecordKeyRow, ("record_id", "key", "prepared"), _key_rows(ids, batch.keys)
             )
             uow.insert_many(QuarantineRow, batch.quarantined, key="source_row")
             row = uow.session.get_one(ImportRow, result.import_id)

@@ -14,7 +14,7 @@ from homeward.domain.record import RecordData
 from homeward.errors import Invalid
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping, map_headers
 from homeward.io.tabular import open_table
-from homeward.services.records import raw_copy, record_data
+from homeward.services.records import RAW_TYPES, record_data
 
 NAME_FIELDS = ("given_name", "family_name", "full_name")
 
@@ -44,10 +44,11 @@ def row_cells(
         header = column.header if column and column.header else f"column {index + 1}"
         if header in raw:
             header = f"{header} (column {index + 1})"
-        raw[header] = cell
+        # As ``raw_copy`` keeps a value, without copying the row a second time.
+        raw[header] = cell if isinstance(cell, RAW_TYPES) else str(cell)
         if column is not None and column.field and cell not in (None, ""):
             values[column.field] = cell
-    return raw_copy(raw), values
+    return raw, values
 
 
 def check_row(

@@ -52,6 +52,7 @@ from bench_web import (
     percentile,
     person_loop,
     prepare,
+    process_tree,
     sign_in,
     start_server,
     wait_ready,
@@ -115,6 +116,7 @@ async def soak(args: argparse.Namespace, setup: Setup, pid: int, base: str) -> d
     clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in setup.people]
     used: dict[str, int] = {}
     memory: list[tuple[float, float]] = []
+    each: list[tuple[float, dict[int, float]]] = []
     imports = {"files": 0, "failed": 0, "rows": 0}
     try:
         gate = asyncio.Semaphore(4)
@@ -129,9 +131,14 @@ async def soak(args: argparse.Namespace, setup: Setup, pid: int, base: str) -> d
         started = time.monotonic()
         deadline = started + args.minutes * 60
 
+        def note() -> None:
+            now = time.monotonic() - started
+            memory.append((now, memory_of(pid)["VmRSS"]))
+            each.append((now, {one: rss_of(one) for one in process_tree(pid)}))
+
         async def sample() -> None:
             while time.monotonic() < deadline:
-                memory.append((time.monotonic() - started, memory_of(pid)["VmRSS"]))
+                note()
                 await asyncio.sleep(args.sample_every)
 
         await asyncio.gather(
@@ -144,8 +151,8 @@ async def soak(args: argparse.Namespace, setup: Setup, pid: int, base: str) -> d
                 for i, (c, p) in enumerate(zip(clients, setup.people, strict=True))
             ),
         )
-        memory.append((time.monotonic() - started, memory_of(pid)["VmRSS"]))
-        return {"tally": tally, "memory": memory, "imports": imports,
+        note()
+        return {"tally": tally, "memory": memory, "each": each, "imports": imports, "pid": pid,
                 "wall": time.monotonic() - started}  # fmt: skip
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
@@ -161,6 +168,30 @@ def checks(setup: Setup) -> list[str]:
     finally:
         registry.close()
     return problems
+
+
+def rss_of(pid: int) -> float:
+    """Resident memory of one process, in MiB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def per_process(each: list[tuple[float, dict[int, float]]], wall: float, server: int) -> str:
+    """How each of the server's processes grew from the end of the first tenth."""
+    settled = next((m for t, m in each if t >= wall / 10), each[0][1])
+    end = each[-1][1]
+    parts = []
+    for pid in sorted(end):
+        role = "supervisor" if pid == server else "worker"
+        start = settled.get(pid)
+        grew = f"{end[pid] - start:+.0f}" if start is not None else "started later"
+        parts.append(f"{role} {pid}: {end[pid]:.0f} MiB at the end ({grew})")
+    return "; ".join(parts)
 
 
 def report(args: argparse.Namespace, setup: Setup, result: dict[str, object],
@@ -187,7 +218,7 @@ def report(args: argparse.Namespace, setup: Setup, result: dict[str, object],
         "| kind | requests | errors | p50 ms | p95 ms | p99 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for kind, (label, _) in KINDS.items():
+    for kind, label in KINDS.items():
         values = tally.latencies[kind]
         lines.append(f"| {label} | {len(values):,} | {tally.errors[kind]} | "
                      f"{percentile(values, 50):.0f} | {percentile(values, 95):.0f} | "
@@ -204,7 +235,12 @@ def report(args: argparse.Namespace, setup: Setup, result: dict[str, object],
         "Server memory (RSS, MiB) over the run: "
         + ", ".join(f"{t / 60:.0f} min {m:.0f}" for t, m in memory[:: max(1, len(memory) // 12)])
         + f"; end {end:.0f}, peak {max(m for _, m in memory):.0f}. Growth from the end of the "
-        f"first tenth to the end: {growth:+.0f} MiB (bound {args.max_growth_mb:g}).",
+        f"first tenth to the end: {growth:+.0f} MiB (bound {args.max_growth_mb:g}, all the "
+        "server's processes together).",
+        "",
+        "Each process: "
+        + per_process(result["each"], wall, int(result["pid"]))  # type: ignore[arg-type]
+        + ".",
         "",
         "After the run: "
         + (

@@ -45,6 +45,27 @@ def test_a_report_is_kept_and_the_child_it_describes_comes_first(registry: Regis
             intake.open_case_for_report(uow, taken.record.id, category=Category.DEPORTED)
 
 
+def test_a_report_kept_first_and_searched_after_finds_the_same_children(
+    registry: Registry,
+) -> None:
+    """A server keeps the report, commits, then searches outside the writers'
+    lock: the child is found, the report itself is not."""
+    with registry.uow() as uow:
+        child = make_child(uow)
+        record_id = child.records[0].id
+        uow.commit()
+    with registry.uow(WORKER) as uow:
+        kept = intake.take_report(uow, TYPED, find=False)
+        uow.commit()
+    assert kept.candidates == []
+    with registry.uow(WORKER, write=False) as uow:
+        found = intake.report_candidates(uow, TYPED, kept.record.id)
+        missed = intake.report_candidates(uow, TYPED, record_id)
+    assert [(c.child_id, c.record_id) for c in found] == [(child.id, record_id)]
+    # searched for another record, the kept report is a candidate too
+    assert kept.record.id in {c.record_id for c in missed}
+
+
 def test_a_report_nobody_matches_opens_a_case_and_a_broken_one_writes_nothing(
     registry: Registry,
 ) -> None:

@@ -51,12 +51,15 @@ def take_report(
     note: str | None = None,
     model: MatchModel | None = None,
     limit: int = 5,
+    find: bool = True,
 ) -> TakenReport:
     """Keep a report (raw as typed, fields cleaned) and find who it may be.
 
     A value that cannot be read (a date that does not exist) raises ``Invalid``
     naming the field, before anything is written: the form shows it and the
-    case worker corrects it.
+    case worker corrects it.  ``find=False``: keep it only (no candidates); a
+    server then searches after the commit (:func:`report_candidates`), so
+    that the writers' lock is not held while it searches.
     """
     uow.actor.require(Permission.CREATE_RECORDS)
     data = record_data(values)
@@ -68,8 +71,22 @@ def take_report(
         note=clean_text(note),
     )  # fmt: skip
     record = register_record(uow, source_id=source.id, data=data, raw=raw_copy(values))
+    if not find:
+        return TakenReport(record, [])
+    return TakenReport(record, report_candidates(uow, values, record.id, model=model, limit=limit))
+
+
+def report_candidates(
+    uow: UnitOfWork,
+    values: Mapping[str, Any],
+    record_id: int,
+    *,
+    model: MatchModel | None = None,
+    limit: int = 5,
+) -> list[Candidate]:
+    """The children a kept report may describe, best first, not the report itself."""
     found = search(uow, values, model=model, limit=limit + 1)
-    return TakenReport(record, [c for c in found if c.record_id != record.id][:limit])
+    return [c for c in found if c.record_id != record_id][:limit]
 
 
 def _open_report(uow: UnitOfWork, record_id: int) -> RecordRow:

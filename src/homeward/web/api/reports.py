@@ -27,12 +27,12 @@ def take_report(
     values = body.model_dump(exclude_none=True, exclude={"title"})
     web = api_state(request)
     with web.registry.uow(actor) as uow:
-        taken = intake.take_report(uow, values, title=body.title, model=web.model)
+        taken = intake.take_report(uow, values, title=body.title, model=web.model, find=False)
         uow.commit()
-    return {
-        "record_id": taken.record.id,
-        "candidates": [c.as_dict() for c in taken.candidates],
-    }
+        record_id = taken.record.id
+    with web.registry.uow(actor, write=False) as uow:
+        found = intake.report_candidates(uow, values, record_id, model=web.model)
+    return {"record_id": record_id, "candidates": [c.as_dict() for c in found]}
 
 
 @router.post("/reports/{record_id}/link")

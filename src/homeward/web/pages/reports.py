@@ -94,9 +94,8 @@ def take_report(
         )  # fmt: skip
     try:
         with web.registry.uow(actor) as uow:
-            taken = intake.take_report(uow, values, model=web.model)
+            record_id = intake.take_report(uow, values, model=web.model, find=False).record.id
             uow.commit()
-            names = worklist.case_names(uow, [c.child_id for c in taken.candidates if c.child_id])
     except Invalid as err:
         field, _, detail = str(err).partition(": ")
         known = field in FIELD_NAMES and detail
@@ -106,9 +105,12 @@ def take_report(
              "error_field": field if known else None},
             status_code=422,
         )  # fmt: skip
+    with web.registry.uow(actor, write=False) as uow:
+        found = intake.report_candidates(uow, values, record_id, model=web.model)
+        names = worklist.case_names(uow, [c.child_id for c in found if c.child_id])
     return render(
         request, "report_taken.html",
-        {"record_id": taken.record.id, "found": taken.candidates, "names": names,
+        {"record_id": record_id, "found": found, "names": names,
          "categories": list(Category)},
     )  # fmt: skip
 

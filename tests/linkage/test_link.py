@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,32 @@ def test_dedupe_one_file_writes_the_contract(
     assert rows and all(float(r["match_probability"]) >= 0.5 for r in rows)
     found = {tuple(sorted((r["record_id_a"], r["record_id_b"]))) for r in rows}
     assert _f1(found, synthetic.true_pairs(dataset.records)) > 0.85  # type: ignore[arg-type]
+
+
+def test_homeward_link_starts_without_the_registry_modules(
+    dataset: synthetic.SyntheticDataset, tmp_path: Path
+) -> None:
+    """The command other tools run starts light, and writes what the full
+    command writes."""
+    source, out, full = tmp_path / "in.csv", tmp_path / "pairs.csv", tmp_path / "full.csv"
+    synthetic.write_csv(dataset.records, source)
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in sys.modules"
+        " if m.startswith(('homeward.services', 'homeward.web', 'sqlalchemy')))))\n"
+        "from homeward.cli.main import main\n"
+        f"sys.argv = ['homeward', 'link', {str(source)!r}, '--out', {str(out)!r}, '-q']\n"
+        "main()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+    assert runner.invoke(app, ["link", str(source), "--out", str(full), "-q"]).exit_code == 0
+    assert out.read_text(encoding="utf-8") == full.read_text(encoding="utf-8")
+    wrong = subprocess.run(
+        [sys.executable, "-c", script.replace("'-q'", "'--bogus'")], capture_output=True
+    )
+    assert wrong.returncode == 2
 
 
 def test_link_two_files_pairs_only_across_them(

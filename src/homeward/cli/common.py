@@ -6,6 +6,7 @@ import getpass
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
@@ -15,7 +16,9 @@ from rich.markup import escape
 from homeward.config import Settings
 from homeward.domain.roles import Actor, Role
 from homeward.errors import HomewardError, Invalid
-from homeward.services.registry_app import Registry
+
+if TYPE_CHECKING:
+    from homeward.services.registry_app import Registry
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -59,6 +62,8 @@ def settings() -> Settings:
 def open_registry(*, migrate_schema: bool = False) -> Iterator[Registry]:
     """The registry for one command; a Homeward error ends the command with its
     message and exit code 1 instead of a traceback."""
+    from homeward.services.registry_app import Registry
+
     registry = Registry.open(settings(), migrate_schema=migrate_schema)
     try:
         yield registry

@@ -115,3 +115,10 @@ def show(model_file: Path | None = typer.Option(None, "--model", metavar="FILE")
             table.add_row(name, level, f"{probs.m:.4g}", f"{probs.u:.4g}", f"{probs.weight:+.2f}")
     console.print(table)
     console.print(f"prior {model.prior:.3g} ({model.prior_weight:+.1f} bits)")
+
+
+def link_main(args: list[str]) -> None:
+    """``homeward link ARGS`` as a command of its own (see :mod:`homeward.cli.main`)."""
+    alone = typer.Typer(add_completion=False)
+    alone.command()(link)
+    typer.main.get_command(alone).main(args=args, prog_name="homeward link")

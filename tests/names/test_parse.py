@@ -102,3 +102,21 @@ def test_patronymic_typed_on_a_russian_keyboard() -> None:
         "августинивна",
         "ісаевич",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "given", "family"),
+    [
+        ("Іваник Марія", "марія", "іваник"),
+        ("Гнатко Олександр", "олександр", "гнатко"),
+        ("Богданчик Коваленко", "богданчик", "коваленко"),
+    ],
+)
+def test_a_pet_form_read_from_its_suffix_gives_way_to_a_listed_name(
+    value: str, given: str, family: str
+) -> None:
+    """Family names are often built like pet forms (Іваник, Гнатко): beside a
+    listed given name such a word is the family name, and against a family
+    name it is still the given name."""
+    parsed = parse_full_name(value)
+    assert (parsed.given, parsed.family, parsed.certain) == (given, family, True)

@@ -90,6 +90,9 @@ class Resolution:
     token: str
     memberships: tuple[Membership, ...] = ()
     symbols: frozenset[str] = field(default_factory=frozenset)
+    derived: bool = False
+    """Whether the word is known only as a pet form read from its suffix
+    (``Павлик``): such words are often family names too."""
 
     @property
     def known(self) -> bool:
@@ -286,10 +289,12 @@ def resolve_given_name(token: str) -> Resolution:
         # diminutive of Zlatoslava) and, letter for letter, another name (Злата):
         # it belongs to both.
         found += [m for m in index.by_skeleton.get(skeleton(token)) or () if m not in found]
-    if not found and not token.isascii():
-        found = _pet_form_of(token, index)
     if found:
         return Resolution(token, tuple(found))
+    if not token.isascii():
+        pet = _pet_form_of(token, index)
+        if pet:
+            return Resolution(token, tuple(pet), derived=True)
     symbols = name_symbols(token)
     if not symbols:
         return Resolution(token)

@@ -209,7 +209,9 @@ def _given_score(word: str) -> int:
     if is_initial(word):
         return 1
     resolution = resolve_given_name(word)
-    score = 3 if resolution.known else (1 if resolution.symbols else 0)
+    # a word known only from a pet form's suffix (Іваник, Гнатко) is as often
+    # a family name: it weighs between a listed name and an unknown word
+    score = 2 if resolution.derived else 3 if resolution.known else 1 if resolution.symbols else 0
     if family_form(word).suffix in ("enko", "Quk", "iuk", "uk", "ski", "Cki", "ov", "ev"):
         score -= 2
     return score

@@ -4,7 +4,6 @@ and keyed here or in worker processes, rows already written skipped."""
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import pickle
@@ -21,7 +20,7 @@ from homeward.domain.roles import Actor
 from homeward.errors import Conflict
 from homeward.io.headers import EXTERNAL_ID, ColumnMapping
 from homeward.linkage.prepare import prepare
-from homeward.linkage.search import MAX_KEY_LENGTH, PREPARED_KEY
+from homeward.linkage.search import PREPARED_KEY, index_keys
 from homeward.names.parse import load_morphology
 from homeward.services.imports.reading import check_row, row_cells
 from homeward.services.records import birth_year, raw_copy
@@ -221,22 +220,8 @@ class _Batch:
 
     records: list[dict[str, Any]] = field(default_factory=list)
     keys: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
-    """Each record's ``record_keys`` rows as :func:`index_keys` gives them."""
+    """Each record's ``record_keys`` rows as ``linkage.search.index_keys`` gives them."""
     quarantined: list[dict[str, Any]] = field(default_factory=list)
-
-
-_PREPARED_JSON = json.JSONEncoder(ensure_ascii=False).encode
-"""``json.dumps(values, ensure_ascii=False)``, without building an encoder each time."""
-
-
-def index_keys(record: dict[str, Any]) -> tuple[tuple[str, ...], str]:
-    """The ``record_keys`` rows of a record as ``linkage.search.index_rows``
-    files them (its keys in order, then its prepared values under
-    ``PREPARED_KEY``), in the form sent from a worker: the keys and the
-    prepared values' JSON, a fraction of the rows' size to send and read back."""
-    prepared = prepare(record)
-    keys = tuple(sorted(k for k in prepared.keys if len(k) <= MAX_KEY_LENGTH))
-    return keys, _PREPARED_JSON(prepared.values)
 
 
 def _prepare_batch(

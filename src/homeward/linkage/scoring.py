@@ -32,7 +32,7 @@ from homeward.names.comparison import Comparison
 
 _GIVEN = 0
 _GIVEN_DIFFERENT = FIELDS[_GIVEN].levels.index("different") + 1
-_DOCUMENT = next(i for i, f in enumerate(FIELDS) if f.name == "document")
+_DOCUMENT = FIELD_INDEX["document"]
 _DOCUMENT_SAME = FIELDS[_DOCUMENT].levels.index("exact") + 1
 _DOCUMENT_NEAR = FIELDS[_DOCUMENT].levels.index("typo") + 1
 _SHARED = np.array([f.shared_by_siblings for f in FIELDS])
@@ -109,16 +109,20 @@ def combine(levels: LevelArray, model: MatchModel, extra: FloatArray | None = No
     if extra is not None:
         weights = weights + extra
     if model.sibling_rule:
-        siblings = (levels[:, _GIVEN] == _GIVEN_DIFFERENT) & (
-            levels[:, _DOCUMENT] != _DOCUMENT_SAME
-        )
-        if siblings.any():
-            # twins' birth certificates may be numbered one after the other
-            near = np.zeros_like(levels, dtype=bool)
-            near[:, _DOCUMENT] = levels[:, _DOCUMENT] == _DOCUMENT_NEAR
-            shared = siblings[:, None] & (_SHARED[None, :] | near) & (weights > 0)
-            weights = np.where(shared, 0.0, weights)
+        weights = np.where(_set_aside(levels) & (weights > 0), 0.0, weights)
     return np.asarray(model.prior_weight + weights.sum(axis=1), dtype=np.float64)
+
+
+def _set_aside(levels: LevelArray) -> npt.NDArray[np.bool_]:
+    """``[pair, field]``: the fields whose positive weight the sibling rule sets
+    aside.  Given names ``different`` and no document number in common: the
+    fields siblings share, and a document number one character off (twins'
+    birth certificates may be numbered one after the other)."""
+    siblings = (levels[:, _GIVEN] == _GIVEN_DIFFERENT) & (levels[:, _DOCUMENT] != _DOCUMENT_SAME)
+    shared: npt.NDArray[np.bool_] = np.broadcast_to(_SHARED, levels.shape).copy()
+    shared[:, _DOCUMENT] |= levels[:, _DOCUMENT] == _DOCUMENT_NEAR
+    out: npt.NDArray[np.bool_] = siblings[:, None] & shared
+    return out
 
 
 def contradiction(
@@ -265,16 +269,11 @@ def score_pair(
             if extra[0, f]:
                 kind = "a common" if extra[0, f] < 0 else "a rare"
                 reasons[f] = f"{reasons[f]}; {kind} name here ({extra[0, f]:+.1f})"
-    siblings = (
-        model.sibling_rule
-        and levels[_GIVEN] == _GIVEN_DIFFERENT
-        and levels[_DOCUMENT] != _DOCUMENT_SAME
-    )
+    set_aside = _set_aside(row)[0] if model.sibling_rule else np.zeros(len(FIELDS), dtype=bool)
     explained = []
     for i, spec in enumerate(FIELDS):
         level = spec.levels[levels[i] - 1] if levels[i] else MISSING
-        shared = spec.shared_by_siblings or (i == _DOCUMENT and levels[i] == _DOCUMENT_NEAR)
-        counted = not (siblings and shared and raw[i] > 0)
+        counted = not (set_aside[i] and raw[i] > 0)
         explained.append(
             FieldExplanation(
                 spec.name, spec.label, shown_a[i], shown_b[i], level, reasons[i],

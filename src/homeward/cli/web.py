@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from homeward.allocator import limit_malloc_arenas
 from homeward.cli.common import console, settings
 from homeward.config import Settings
 
@@ -100,28 +101,6 @@ def app_from_environment() -> FastAPI:
     """The app of one server process among several: the settings come from the
     environment that ``homeward serve`` was started in."""
     return make_app(Settings())
-
-
-MALLOC_ARENAS = 2
-"""Memory pools of the C allocator per server process.  glibc gives each thread
-a pool of its own, up to eight per core; a server answers in a pool of about
-forty threads, and each pool kept the freed memory of the requests it served:
-a process grew by about 10 MB with every import it ran while people worked and
-did not stop (a soak grew 294 MiB in 30 minutes).  Two pools: no such growth."""
-M_ARENA_MAX = -8
-"""glibc's ``mallopt`` parameter for the largest number of pools."""
-
-
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
-    """Keep the C allocator to ``arenas`` pools for the threads started from now
-    on; ``False`` where the C library has no such setting (not glibc)."""
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(M_ARENA_MAX, arenas))
 
 
 GC_FULL_EVERY = 100

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from homeward.allocator import release_freed_memory
 from homeward.errors import Invalid
 from homeward.linkage.blocking import BlockingKeys, _pairs_within
 from homeward.linkage.groups import Groups as _Groups
@@ -130,17 +131,6 @@ def _clear_preparation_caches() -> None:
         parse_full_name, normalize_name, repair_look_alikes,
     ):  # fmt: skip
         cached.cache_clear()
-
-
-def release_freed_memory() -> None:
-    """Hand the memory freed so far back to the system (glibc keeps it for the
-    process otherwise): what preparing and blocking let go of is then not
-    counted again in the peak of the stages after them."""
-    import contextlib
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def batch_keys(prepared: Prepared) -> frozenset[str]:
